@@ -1,0 +1,178 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import { AppError } from "../core/errors.ts";
+import { lockDataDir } from "./lock.ts";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+/** A drizzle handle or transaction, identical for both drivers. */
+export type Tx = PgDatabase<PgQueryResultHKT, Schema>;
+
+// node-postgres returns int8 and numeric as strings; PGlite returns numbers. Make them agree.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface Database {
+  kind: DatabaseKind;
+  /** Owner-level handle: migrations, demo loads, template set-up. Never used to serve a request. */
+  owner: Tx;
+  /** Runs `fn` in one transaction as the application role, scoped to one organization by row-level security. */
+  withOrg<T>(orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `fn` as the application role with no organization: only the narrow look-up functions answer. */
+  asApp<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Bulk-loads CSV text into a table with COPY (owner-level; callers scope rows to one organization). */
+  copyIn(table: string, columns: string[], csv: AsyncIterable<string> | string): Promise<number>;
+  close(): Promise<void>;
+  /** PGlite only: the underlying instance (for dumps in tests). */
+  pglite?: PGlite;
+  /** PostgreSQL only: the owner pool (migrations take a session-level lock on one of its clients). */
+  ownerPool?: pg.Pool;
+}
+
+const APP_ROLE = "throughline_app";
+
+async function enter(tx: Tx, orgId: string | null, setRole: boolean): Promise<void> {
+  if (setRole) await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
+  await tx.execute(sql`select set_config('app.org_id', ${orgId ?? ""}, true)`);
+}
+
+export interface OpenOptions {
+  /** PostgreSQL server URL (owner). Without it the embedded database is used. */
+  databaseUrl?: string | undefined;
+  /** Optional login of the application role; without it transactions switch to the role with SET LOCAL ROLE. */
+  appDatabaseUrl?: string | undefined;
+  /** Embedded database folder; "memory://" for a throwaway one. */
+  dataDir?: string | undefined;
+  /** PGlite data to start from (a dump of a migrated template). */
+  loadDataDir?: Blob | File | undefined;
+  /** Skip the folder lock (only for a throwaway in-memory database). */
+  poolSize?: number;
+}
+
+/** Opens the embedded database (locked to this process) or a PostgreSQL server. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl)
+    return openPostgres(options.databaseUrl, options.appDatabaseUrl, options.poolSize ?? 10);
+  return openPglite(options.dataDir ?? "./data", options.loadDataDir);
+}
+
+async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Database> {
+  const inMemory = dataDir.startsWith("memory://");
+  let release = () => {};
+  if (!inMemory) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = new PGlite(inMemory ? undefined : dataDir, loadDataDir ? { loadDataDir } : {});
+    await client.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Tx;
+  return {
+    kind: "pglite",
+    owner: db,
+    pglite: client,
+    withOrg: (orgId, fn) =>
+      db.transaction(async (tx) => {
+        await enter(tx as unknown as Tx, orgId, true);
+        return fn(tx as unknown as Tx);
+      }),
+    asApp: (fn) =>
+      db.transaction(async (tx) => {
+        await enter(tx as unknown as Tx, null, true);
+        return fn(tx as unknown as Tx);
+      }),
+    async copyIn(table, columns, csv) {
+      const text = typeof csv === "string" ? csv : await collect(csv);
+      const blob = new Blob([text]);
+      const result = await client.query(
+        `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) from '/dev/blob' with (format csv)`,
+        [],
+        { blob },
+      );
+      return result.affectedRows ?? 0;
+    },
+    async close() {
+      await client.close();
+      release();
+    },
+  };
+}
+
+async function openPostgres(url: string, appUrl: string | undefined, max: number): Promise<Database> {
+  const ownerPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(max / 4)) });
+  const appPool = appUrl
+    ? new pg.Pool({ connectionString: appUrl, max })
+    : new pg.Pool({ connectionString: url, max });
+  const setRole = !appUrl;
+  try {
+    await ownerPool.query("select 1");
+  } catch (error) {
+    await Promise.allSettled([ownerPool.end(), appPool.end()]);
+    throw new AppError("unavailable", `cannot connect to DATABASE_URL: ${(error as Error).message}`);
+  }
+  const owner = drizzlePg(ownerPool, { schema }) as unknown as Tx;
+  const app = drizzlePg(appPool, { schema }) as unknown as Tx;
+  return {
+    kind: "postgres",
+    owner,
+    ownerPool,
+    withOrg: (orgId, fn) =>
+      app.transaction(async (tx) => {
+        await enter(tx as unknown as Tx, orgId, setRole);
+        return fn(tx as unknown as Tx);
+      }),
+    asApp: (fn) =>
+      app.transaction(async (tx) => {
+        await enter(tx as unknown as Tx, null, setRole);
+        return fn(tx as unknown as Tx);
+      }),
+    async copyIn(table, columns, csv) {
+      const { from } = await import("pg-copy-streams");
+      const { pipeline } = await import("node:stream/promises");
+      const { Readable } = await import("node:stream");
+      const conn = await ownerPool.connect();
+      try {
+        const stream = conn.query(
+          from(
+            `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) from stdin with (format csv)`,
+          ),
+        );
+        await pipeline(typeof csv === "string" ? Readable.from([csv]) : Readable.from(csv), stream);
+        return Number(stream.rowCount ?? 0);
+      } finally {
+        conn.release();
+      }
+    },
+    async close() {
+      await Promise.all([ownerPool.end(), appPool.end()]);
+    },
+  };
+}
+
+async function collect(chunks: AsyncIterable<string>): Promise<string> {
+  const parts: string[] = [];
+  for await (const c of chunks) parts.push(c);
+  return parts.join("");
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Rows of a raw query, the same shape on both drivers. */
+export async function rows<T>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,217 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  char,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { createdAt, id, orgId, ts } from "./columns.ts";
+import { organizations, users } from "./tenancy.ts";
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    orgId: orgId().references(() => organizations.id),
+    id: id(),
+    externalId: text("external_id"),
+    name: text("name").notNull(),
+    domain: text("domain"),
+    segment: text("segment"),
+    industry: text("industry"),
+    employees: integer("employees"),
+    territory: text("territory"),
+    ownerUserId: uuid("owner_user_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("accounts_external_key").on(t.orgId, t.externalId),
+    foreignKey({ columns: [t.orgId, t.ownerUserId], foreignColumns: [users.orgId, users.id] }),
+  ],
+);
+
+export const partners = pgTable(
+  "partners",
+  {
+    orgId: orgId().references(() => organizations.id),
+    id: id(),
+    externalId: text("external_id"),
+    name: text("name").notNull(),
+    tier: text("tier"),
+    managerUserId: uuid("manager_user_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("partners_external_key").on(t.orgId, t.externalId),
+    foreignKey({ columns: [t.orgId, t.managerUserId], foreignColumns: [users.orgId, users.id] }),
+  ],
+);
+
+/** A person (contact). `buyingRole` is their role on the account's buying committee. */
+export const people = pgTable(
+  "people",
+  {
+    orgId: orgId().references(() => organizations.id),
+    id: id(),
+    externalId: text("external_id"),
+    accountId: uuid("account_id"),
+    partnerId: uuid("partner_id"),
+    email: text("email"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    title: text("title"),
+    buyingRole: text("buying_role", {
+      enum: [
+        "economic_buyer",
+        "technical_evaluator",
+        "champion",
+        "executive_sponsor",
+        "operational_leader",
+        "finance",
+        "user",
+        "other",
+      ],
+    }),
+    /** Learner profession for accredited education (e.g. MD, DO, NP, RN); physicians are MD or DO. */
+    degree: text("degree"),
+    npi: text("npi"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("people_external_key").on(t.orgId, t.externalId),
+    uniqueIndex("people_email_key").on(t.orgId, sql`lower(${t.email})`),
+    index("people_account_idx").on(t.orgId, t.accountId),
+    foreignKey({ columns: [t.orgId, t.accountId], foreignColumns: [accounts.orgId, accounts.id] }),
+    foreignKey({ columns: [t.orgId, t.partnerId], foreignColumns: [partners.orgId, partners.id] }),
+  ],
+);
+
+export const opportunities = pgTable(
+  "opportunities",
+  {
+    orgId: orgId().references(() => organizations.id),
+    id: id(),
+    externalId: text("external_id"),
+    accountId: uuid("account_id").notNull(),
+    ownerUserId: uuid("owner_user_id"),
+    partnerId: uuid("partner_id"),
+    name: text("name").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull().default(0),
+    currency: char("currency", { length: 3 }).notNull().default("USD"),
+    stage: text("stage").notNull(),
+    /** How the opportunity came to us: direct, partner_sourced, partner_influenced, event, inbound. */
+    source: text("source"),
+    discountPct: numeric("discount_pct", { precision: 5, scale: 2, mode: "number" }),
+    openedAt: ts("opened_at").notNull(),
+    closedAt: ts("closed_at"),
+    isWon: boolean("is_won"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("opportunities_external_key").on(t.orgId, t.externalId),
+    index("opportunities_account_idx").on(t.orgId, t.accountId),
+    foreignKey({ columns: [t.orgId, t.accountId], foreignColumns: [accounts.orgId, accounts.id] }),
+    foreignKey({ columns: [t.orgId, t.ownerUserId], foreignColumns: [users.orgId, users.id] }),
+    foreignKey({ columns: [t.orgId, t.partnerId], foreignColumns: [partners.orgId, partners.id] }),
+  ],
+);
+
+/** Full stage history of an opportunity: analytics read the stage as of any day from here. */
+export const stageChanges = pgTable(
+  "stage_changes",
+  {
+    orgId: orgId(),
+    id: id(),
+    externalId: text("external_id"),
+    opportunityId: uuid("opportunity_id").notNull(),
+    fromStage: text("from_stage"),
+    toStage: text("to_stage").notNull(),
+    changedAt: ts("changed_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("stage_changes_external_key").on(t.orgId, t.externalId),
+    index("stage_changes_opportunity_idx").on(t.orgId, t.opportunityId, t.changedAt),
+    foreignKey({
+      columns: [t.orgId, t.opportunityId],
+      foreignColumns: [opportunities.orgId, opportunities.id],
+    }).onDelete("cascade"),
+  ],
+);
+
+export const dealRegistrations = pgTable(
+  "deal_registrations",
+  {
+    orgId: orgId(),
+    id: id(),
+    externalId: text("external_id"),
+    partnerId: uuid("partner_id").notNull(),
+    accountId: uuid("account_id"),
+    opportunityId: uuid("opportunity_id"),
+    status: text("status", { enum: ["submitted", "approved", "rejected", "converted", "expired"] }).notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull().default(0),
+    currency: char("currency", { length: 3 }).notNull().default("USD"),
+    registeredAt: ts("registered_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("deal_registrations_external_key").on(t.orgId, t.externalId),
+    index("deal_registrations_partner_idx").on(t.orgId, t.partnerId, t.registeredAt),
+    foreignKey({ columns: [t.orgId, t.partnerId], foreignColumns: [partners.orgId, partners.id] }),
+    foreignKey({ columns: [t.orgId, t.accountId], foreignColumns: [accounts.orgId, accounts.id] }),
+    foreignKey({
+      columns: [t.orgId, t.opportunityId],
+      foreignColumns: [opportunities.orgId, opportunities.id],
+    }),
+  ],
+);
+
+/**
+ * The one append-only timeline of every interaction, online and offline, from every source. The application role
+ * may insert and read but never update or delete (see the tenancy migration).
+ */
+export const touchpoints = pgTable(
+  "touchpoints",
+  {
+    orgId: orgId(),
+    id: id(),
+    /** Idempotency: (source, external_id) is unique, so re-importing the same file adds nothing. */
+    source: text("source").notNull(),
+    externalId: text("external_id"),
+    occurredAt: ts("occurred_at").notNull(),
+    channel: text("channel").notNull(),
+    kind: text("kind").notNull(),
+    online: boolean("online").notNull(),
+    personId: uuid("person_id"),
+    accountId: uuid("account_id"),
+    eventId: uuid("event_id"),
+    sessionId: uuid("session_id"),
+    opportunityId: uuid("opportunity_id"),
+    campaign: text("campaign"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("touchpoints_source_external_key").on(t.orgId, t.source, t.externalId),
+    index("touchpoints_person_idx").on(t.orgId, t.personId, t.occurredAt),
+    index("touchpoints_account_idx").on(t.orgId, t.accountId, t.occurredAt),
+    index("touchpoints_event_idx").on(t.orgId, t.eventId),
+    foreignKey({ columns: [t.orgId, t.personId], foreignColumns: [people.orgId, people.id] }),
+    foreignKey({ columns: [t.orgId, t.accountId], foreignColumns: [accounts.orgId, accounts.id] }),
+  ],
+);

@@ -1,0 +1,6 @@
+export * from "./crm.ts";
+export * from "./events.ts";
+export * from "./leads.ts";
+export * from "./learning.ts";
+export * from "./operations.ts";
+export * from "./tenancy.ts";
