@@ -50,7 +50,10 @@ describe("item analysis", () => {
 
   it("uses everyone for facility but only complete learners for α and discrimination", () => {
     // L5 answered only q1 (wrong): q1 facility becomes 3/5; α and discrimination stay on L1–L4.
-    const rs = [...responses(matrix), { learnerId: "L5", itemId: "q1", phase: "post" as const, correct: false }];
+    const rs = [
+      ...responses(matrix),
+      { learnerId: "L5", itemId: "q1", phase: "post" as const, correct: false },
+    ];
     const a = itemAnalysis(["q1", "q2", "q3"], rs);
     expect(a.items[0]?.facility).toBeCloseTo(0.6, 12);
     expect(a.items[0]?.answered).toBe(5);

@@ -64,3 +64,32 @@ describe("knowledge metrics", () => {
     expect(nonFiniteNumbers(k)).toEqual([]);
   });
 });
+
+describe("knowledge metrics on unequal pre and post forms", () => {
+  // Pre asked only q1; post asked q1 and q2. Gain uses q1 only:
+  //   A: pre q1 0 → post q1 1 (post q2 0); B: pre q1 0.5 → post q1 0.5 (post q2 0).
+  //   Class averages on q1: pre 25, post 75 → ⟨g⟩ = 50/75 = 2/3. The all-item post mean is (50 + 25)/2 = 37.5.
+  it("computes gains only on items asked both pre and post", () => {
+    const k = knowledgeMetrics(
+      ["q1", "q2"],
+      [
+        ...scored("q1", "pre", { A: 0, B: 0.5 }),
+        ...scored("q1", "post", { A: 1, B: 0.5 }),
+        ...scored("q2", "post", { A: 0, B: 0 }),
+      ],
+    );
+    expect(k.prePostItems).toBe(1);
+    expect(k.post.meanPercent).toBeCloseTo(37.5, 9);
+    expect(k.gainOfClassAverages).toMatchObject({ kind: "gain", preMean: 25, postMean: 75 });
+    expect(k.gainOfClassAverages.kind === "gain" && k.gainOfClassAverages.value).toBeCloseTo(2 / 3, 12);
+  });
+
+  it("says no matched learners, not no baseline, when pre and post share no item", () => {
+    const k = knowledgeMetrics(
+      ["q1", "q2"],
+      [...scored("q1", "pre", { A: 0 }), ...scored("q2", "post", { A: 1 })],
+    );
+    expect(k.gainOfClassAverages).toEqual({ kind: "no_matched_learners", preCount: 1, postCount: 1 });
+    expect(k.meanOfLearnerGains.kind).toBe("no_matched_learners");
+  });
+});
