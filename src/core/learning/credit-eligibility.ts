@@ -87,7 +87,10 @@ export function creditEligibility(
         creditHours: 0,
         attendedMinutes,
         qualifyingSessions,
-        reason: `no session attended for at least ${Math.round(rule.minSessionShare * 100)}% of its duration`,
+        reason:
+          qualifyingSessions.length === 0
+            ? `no session attended for at least ${Math.round(rule.minSessionShare * 100)}% of its duration`
+            : `${hours} h earned, below the smallest claimable increment of ${rule.increment} h`,
       };
     }
     return {
