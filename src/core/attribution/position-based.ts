@@ -37,9 +37,12 @@ function positionBased(name: string, anchors: readonly Anchor[], restWeight: num
       const kc = out.conversions;
       const kv = out.value;
       const m = anchors.length;
+      // Anchor fields copied into typed arrays: the per-journey loop then reads no objects.
+      const anchorW = Float64Array.from(anchors, (a) => a.weight);
+      const anchorFlag = Int32Array.from(anchors, (a) => a.flag);
+      const anchorFraction = Float64Array.from(anchors, (a) => a.fraction);
       const distinctAt = new Int32Array(m);
       const distinctW = new Float64Array(m);
-      const firstFlagged = new Int32Array(m);
       for (let j = 0; j < table.journeyCount; j++) {
         const start = offsets[j]!;
         const end = offsets[j + 1]!;
@@ -50,27 +53,22 @@ function positionBased(name: string, anchors: readonly Anchor[], restWeight: num
         const c = conversions[j]!;
         const v = value[j]!;
         if (c === 0 && v === 0) continue;
-        const len = end - start;
-        firstFlagged.fill(-1);
-        if (flags !== null) {
-          for (let a = 0; a < m; a++) {
-            const f = anchors[a]!.flag;
-            if (f === 0) continue;
+        const last = end - 1;
+        let previous = start;
+        let distinct = 0;
+        for (let a = 0; a < m; a++) {
+          let idx = -1;
+          const f = anchorFlag[a]!;
+          if (flags !== null && f !== 0) {
             for (let t = start; t < end; t++) {
               if (flags[t]! & f) {
-                firstFlagged[a] = t;
+                idx = t;
                 break;
               }
             }
           }
-        }
-        let previous = start;
-        let distinct = 0;
-        for (let a = 0; a < m; a++) {
-          const anchor = anchors[a]!;
-          let idx = firstFlagged[a]!;
           if (idx < 0) {
-            idx = start + Math.round(anchor.fraction * (len - 1));
+            idx = start + Math.round(anchorFraction[a]! * (last - start));
             if (idx < previous) idx = previous;
           }
           previous = idx;
@@ -78,11 +76,11 @@ function positionBased(name: string, anchors: readonly Anchor[], restWeight: num
           while (d < distinct && distinctAt[d] !== idx) d++;
           if (d === distinct) {
             distinctAt[d] = idx;
-            distinctW[d] = 0;
+            distinctW[d] = anchorW[a]!;
             distinct++;
-          }
-          distinctW[d]! += anchor.weight;
+          } else distinctW[d]! += anchorW[a]!;
         }
+        const len = end - start;
         const rest = len - distinct;
         let restShare = 0;
         let scale = 1;
