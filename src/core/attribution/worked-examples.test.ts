@@ -161,6 +161,26 @@ describe("milestone models with milestone flags", () => {
     expectCredits(r.conversions, { A: 0.6, B: 0.05, C: 0.3, D: 0.05 });
   });
 
+  it("full_path never places a missing milestone before the one flagged ahead of it", () => {
+    // K=10, lead flagged on touch 8; opp missing → position round(2/3 · 9) = 6 would precede the lead, so it
+    // moves forward onto touch 8; closed-won missing → last touch 9. Anchors: 0 .225, 8 .45, 9 .225;
+    // the seven other touches share .1 → 1/70 each.
+    const r = run("full_path", [
+      {
+        conversions: 1,
+        touches: Array.from({ length: 10 }, (_, i) => ({
+          channel: `t${i}`,
+          online: true,
+          isLeadCreation: i === 8,
+        })),
+      },
+    ]);
+    const expected: Record<string, number> = {};
+    for (let i = 0; i < 10; i++) expected[`t${i}`] = 1 / 70;
+    Object.assign(expected, { t0: 0.225, t8: 0.45, t9: 0.225 });
+    expectCredits(r.conversions, expected);
+  });
+
   it("w_shaped falls back to the last touch when the opportunity milestone is missing", () => {
     // K=5, lead flagged on touch 1; opp missing → last touch (4). Anchors 0, 1, 4 at .3; touches 2, 3 share .1.
     const r = run("w_shaped", [
