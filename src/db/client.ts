@@ -72,7 +72,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
   }
   let client: PGlite;
   try {
-    client = new PGlite(inMemory ? undefined : dataDir, loadDataDir ? { loadDataDir } : {});
+    client = new PGlite({ ...(inMemory ? {} : { dataDir }), ...(loadDataDir ? { loadDataDir } : {}) });
     await client.waitReady;
   } catch (error) {
     release();
