@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildJourneyTable } from "./journey-table.ts";
 import { solveLinearSystem } from "./linear-solve.ts";
-import { fitMarkovChain, type MarkovChain, markov, solveMarkovChain } from "./markov.ts";
+import { fitMarkovChain, MAX_MARKOV_CHANNELS, type MarkovChain, markov, solveMarkovChain } from "./markov.ts";
 import { toAttributionResult } from "./run-attribution.ts";
 import { expectClose, journeysArb } from "./run-model-contract.ts";
 import type { AttributionResult, Journey, KeyBy, Touch } from "./types.ts";
@@ -186,5 +186,16 @@ describe("markov properties", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("markov limits", () => {
+  it("refuses more channels than it can solve exactly in reasonable time", () => {
+    const touches = Array.from({ length: MAX_MARKOV_CHANNELS + 1 }, (_, i) => ({
+      channel: `c${i}`,
+      online: true,
+    }));
+    const table = buildJourneyTable([{ touches, conversions: 1 }]);
+    expect(() => markov.run(table)).toThrow(/markov supports at most 1024 channels, got 1025/);
   });
 });
