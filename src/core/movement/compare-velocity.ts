@@ -1,10 +1,16 @@
 import { AppError } from "../errors.ts";
+import type { MatchedSets } from "../stats/bootstrap.ts";
 import {
   type CompareSurvivalOptions,
   compareSurvivalMatched,
   type SurvivalComparison,
 } from "../stats/compare-survival.ts";
-import { type MatchCounts, type MatchOptions, matchControlsColumns } from "../stats/match-controls.ts";
+import {
+  type CovariateBalance,
+  type MatchCounts,
+  type MatchOptions,
+  matchControlsColumns,
+} from "../stats/match-controls.ts";
 import { MEASURED, type MovementColumns, type MovementStatus, movementStatuses } from "./measure-movement.ts";
 
 /** Input of `compareVelocity`: measured movement plus, per opportunity, the treated flag and matching keys. */
@@ -35,8 +41,12 @@ export type VelocityComparison =
       treated: VelocityEligibility;
       control: VelocityEligibility;
       match: MatchCounts;
+      /** Balance of each numeric covariate before and after matching (same order as input.numeric). */
+      balance: CovariateBalance[];
       /** Treated minus matched controls: median days to next stage, P(moved by each horizon), log-rank. */
       survival: SurvivalComparison;
+      /** The matched sets (row indices), for drill-down: which opportunities were compared with which. */
+      sets: MatchedSets;
       /** Treated rows that could not be measured (see movement.status) or matched. */
       unmeasurableTreated: Int32Array;
       unmatchedTreated: Int32Array;
@@ -103,7 +113,9 @@ export function compareVelocity(input: VelocityInput, options: VelocityOptions =
     treated: treatedTally,
     control: controlTally,
     match: match.counts,
+    balance: match.balance,
     survival,
+    sets: match.sets,
     unmeasurableTreated,
     unmatchedTreated: match.unmatchedTreated,
   };

@@ -4,13 +4,11 @@ import { quantileSorted } from "./descriptive.ts";
 import {
   countOnGrid,
   distinctSorted,
-  gridIndex,
   type KaplanMeierCurve,
   kaplanMeier,
   type LogRankResult,
   logRankFromCounts,
   readSample,
-  type SurvivalCounts,
   type SurvivalSample,
 } from "./kaplan-meier.ts";
 import { createRng as createRngFor } from "./prng.ts";
@@ -68,45 +66,85 @@ export interface SurvivalComparison {
 }
 
 /**
- * Fast KM summaries on a fixed grid: median and S(h) per horizon from event/removal counts, in one pass that stops
- * as soon as the median and every horizon are known. Used for the point estimate and for every bootstrap resample,
- * so both go through the same code.
+ * One group's observations sorted by time, for fast weighted KM summaries. Each observation takes its weight from
+ * `owner` (the matched set, or the observation itself), so a bootstrap resample only has to redraw one weight array
+ * and rescan: no per-resample sorting and no grid to clear.
  */
-class GridSummarizer {
-  constructor(
-    private readonly grid: Float64Array,
-    private readonly horizons: readonly number[],
-  ) {}
+interface SortedGroup {
+  time: Float64Array;
+  event: Uint8Array;
+  owner: Int32Array;
+}
 
-  /** out[0] = median (Infinity if not reached), out[1+h] = S(horizon h) (NaN past follow-up). */
-  summarize(events: Float64Array, removed: Float64Array, total: number, out: Float64Array): void {
-    const { grid, horizons } = this;
-    const H = horizons.length;
-    let s = 1;
-    let cum = 0;
-    let h = 0;
-    let median = Number.POSITIVE_INFINITY;
-    let lastTime = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < grid.length; j++) {
-      const r = removed[j]!;
-      if (r === 0) continue;
-      const t = grid[j]!;
+function sortGroup(time: Float64Array, event: Uint8Array, owner: Int32Array): SortedGroup {
+  const n = time.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => time[a]! - time[b]! || a - b);
+  const g: SortedGroup = { time: new Float64Array(n), event: new Uint8Array(n), owner: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const o = order[i]!;
+    g.time[i] = time[o]!;
+    g.event[i] = event[o]!;
+    g.owner[i] = owner[o]!;
+  }
+  return g;
+}
+
+/**
+ * Weighted KM summary in one scan that stops as soon as the median and every horizon are known:
+ * out[0] = median (Infinity if not reached), out[1+h] = S(horizon h) (NaN past the follow-up).
+ * `total` is the sum of the weights of the group's observations. Used for the point estimate (all weights 1) and
+ * for every bootstrap resample, so both share one code path.
+ */
+function summarize(
+  g: SortedGroup,
+  weights: Int32Array,
+  total: number,
+  horizons: readonly number[],
+  out: Float64Array,
+): void {
+  const H = horizons.length;
+  const { time, event, owner } = g;
+  const L = time.length;
+  let s = 1;
+  let atRisk = total;
+  let h = 0;
+  let nextHorizon = H > 0 ? horizons[0]! : Number.POSITIVE_INFINITY;
+  let median = Number.POSITIVE_INFINITY;
+  let lastTime = Number.NEGATIVE_INFINITY;
+  let i = 0;
+  while (i < L) {
+    const t = time[i]!;
+    let r = 0;
+    let d = 0;
+    do {
+      const w = weights[owner[i]!]!;
+      r += w;
+      d += event[i]! * w;
+      i++;
+    } while (i < L && time[i] === t);
+    if (r === 0) continue;
+    if (t > nextHorizon) {
       while (h < H && t > horizons[h]!) out[1 + h++] = s;
-      const e = events[j]!;
-      if (e > 0) {
-        s *= 1 - e / (total - cum);
-        if (median === Number.POSITIVE_INFINITY && s <= 0.5 + 1e-12) median = t;
-      }
-      cum += r;
-      lastTime = t;
+      nextHorizon = h < H ? horizons[h]! : Number.POSITIVE_INFINITY;
       if (h === H && median !== Number.POSITIVE_INFINITY) break;
     }
-    while (h < H) {
-      out[1 + h] = horizons[h]! <= lastTime || s === 0 ? s : Number.NaN;
-      h++;
+    if (d > 0) {
+      s *= 1 - d / atRisk;
+      if (s <= 0.5 + 1e-12 && median === Number.POSITIVE_INFINITY) {
+        median = t;
+        if (h === H) break;
+      }
     }
-    out[0] = median;
+    atRisk -= r;
+    lastTime = t;
   }
+  while (h < H) {
+    out[1 + h] = horizons[h]! <= lastTime || s === 0 ? s : Number.NaN;
+    h++;
+  }
+  out[0] = median;
 }
 
 function checkHorizons(horizons: readonly number[]): number[] {
@@ -165,69 +203,90 @@ function medianDiff(a: number, b: number): number {
   return a === b && !Number.isFinite(a) ? Number.NaN : a - b;
 }
 
-interface Prepared {
-  grid: Float64Array;
+interface Design {
   horizons: number[];
-  summarizer: GridSummarizer;
+  treated: SortedGroup;
+  control: SortedGroup;
+  /** Size of the treated and control weight arrays (owners). */
+  treatedOwners: number;
+  controlOwners: number;
+  /** Whether treated and control share one weight array (matched sets). */
+  shared: boolean;
+  /** Raw samples for the point-estimate log-rank test and the optional curves. */
+  raw: { tTime: Float64Array; tEvent: Uint8Array; cTime: Float64Array; cEvent: Uint8Array };
+  design: SurvivalComparison["design"];
 }
 
-function prepare(times: Float64Array, horizons: readonly number[]): Prepared {
-  const grid = distinctSorted(times);
-  const sortedHorizons = checkHorizons(horizons);
-  return { grid, horizons: sortedHorizons, summarizer: new GridSummarizer(grid, sortedHorizons) };
-}
-
-function assemble(
-  p: Prepared,
-  t: SurvivalCounts,
-  c: SurvivalCounts,
-  tSamples: Float64Array[],
-  cSamples: Float64Array[],
-  opts: Required<BootstrapOptions>,
-  options: CompareSurvivalOptions,
-  design: SurvivalComparison["design"],
-  curves: (() => { treated: KaplanMeierCurve; control: KaplanMeierCurve }) | undefined,
-): SurvivalComparison {
-  const H = p.horizons.length;
+function run(d: Design, options: CompareSurvivalOptions): SurvivalComparison {
+  const opts = resolveBootstrapOptions(options);
+  const H = d.horizons.length;
+  const B = opts.resamples;
+  const ones = (n: number): Int32Array => new Int32Array(n).fill(1);
   const tOut = new Float64Array(H + 1);
   const cOut = new Float64Array(H + 1);
-  p.summarizer.summarize(t.events, t.removed, t.total, tOut);
-  p.summarizer.summarize(c.events, c.removed, c.total, cOut);
-  const sumOf = (a: Float64Array): number => a.reduce((x, y) => x + y, 0);
-  const B = opts.resamples;
+  const tTotal = d.treated.time.length;
+  const cTotal = d.control.time.length;
+  summarize(d.treated, ones(d.treatedOwners), tTotal, d.horizons, tOut);
+  summarize(d.control, ones(d.controlOwners), cTotal, d.horizons, cOut);
+
+  const rng = createRngFor(opts.seed);
+  const wT = new Int32Array(d.treatedOwners);
+  const wC = d.shared ? wT : new Int32Array(d.controlOwners);
+  const tSample = new Float64Array(H + 1);
+  const cSample = new Float64Array(H + 1);
   const medianSamples = new Float64Array(B);
-  for (let b = 0; b < B; b++) medianSamples[b] = medianDiff(tSamples[b]![0]!, cSamples[b]![0]!);
-  const probabilityByDifference = p.horizons.map((h, i) => {
-    const samples = new Float64Array(B);
+  const probabilitySamples = d.horizons.map(() => new Float64Array(B));
+  for (let b = 0; b < B; b++) {
+    // Each owner is drawn as often as it has observations per owner, so the group totals stay fixed.
+    rng.multinomialCounts(wT, wT.length);
+    if (!d.shared) rng.multinomialCounts(wC, wC.length);
+    summarize(d.treated, wT, tTotal, d.horizons, tSample);
+    summarize(d.control, wC, cTotal, d.horizons, cSample);
+    medianSamples[b] = medianDiff(tSample[0]!, cSample[0]!);
     // P_t − P_c = (1 − S_t) − (1 − S_c) = S_c − S_t
-    for (let b = 0; b < B; b++) samples[b] = cSamples[b]![1 + i]! - tSamples[b]![1 + i]!;
-    return differenceInterval(
-      cOut[1 + i]! - tOut[1 + i]!,
-      samples,
-      opts.level,
-      `difference in P(event by ${h})`,
-    );
-  });
+    for (let i = 0; i < H; i++) probabilitySamples[i]![b] = cSample[1 + i]! - tSample[1 + i]!;
+  }
+
+  const { tTime, tEvent, cTime, cEvent } = d.raw;
+  const sumOf = (a: Uint8Array): number => a.reduce((x, y) => x + y, 0);
   const result: SurvivalComparison = {
-    horizons: p.horizons,
-    treated: groupSummary(t.total, sumOf(t.events), tOut),
-    control: groupSummary(c.total, sumOf(c.events), cOut),
+    horizons: d.horizons,
+    treated: groupSummary(tTime.length, sumOf(tEvent), tOut),
+    control: groupSummary(cTime.length, sumOf(cEvent), cOut),
     medianDifference: differenceInterval(
       medianDiff(tOut[0]!, cOut[0]!),
       medianSamples,
       opts.level,
       "difference in median time",
     ),
-    probabilityByDifference,
-    logRank: options.logRank === false ? null : logRankFromCounts(t, c),
+    probabilityByDifference: d.horizons.map((h, i) =>
+      differenceInterval(
+        cOut[1 + i]! - tOut[1 + i]!,
+        probabilitySamples[i]!,
+        opts.level,
+        `difference in P(event by ${h})`,
+      ),
+    ),
+    logRank: null,
     resamples: B,
     seed: opts.seed,
     level: opts.level,
-    design,
+    design: d.design,
   };
-  if (curves) result.curves = curves();
+  if (options.logRank !== false) {
+    const grid = distinctSorted(Float64Array.from([...tTime, ...cTime]));
+    result.logRank = logRankFromCounts(countOnGrid(grid, tTime, tEvent), countOnGrid(grid, cTime, cEvent));
+  }
+  if (options.curves) {
+    result.curves = {
+      treated: kaplanMeier({ time: tTime, event: tEvent }),
+      control: kaplanMeier({ time: cTime, event: cEvent }),
+    };
+  }
   return result;
 }
+
+const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
 
 /**
  * Compares time to event in two independent groups (e.g. attendees versus all non-attendees): KM medians and
@@ -239,7 +298,7 @@ export function compareSurvival(
   control: SurvivalSample,
   options: CompareSurvivalOptions = {},
 ): SurvivalComparison {
-  const opts = resolveBootstrapOptions(options);
+  resolveBootstrapOptions(options);
   const a = readSample(treated, "treated");
   const b = readSample(control, "control");
   if (a.time.length === 0) throw new AppError("validation", "treated group is empty", "treated");
@@ -250,46 +309,18 @@ export function compareSurvival(
       "compareSurvival takes unweighted samples; use matched sets for weights",
     );
   }
-  const p = prepare(Float64Array.from([...a.time, ...b.time]), options.horizons ?? DEFAULT_HORIZONS);
-  const aIdx = a.time.map((t) => gridIndex(p.grid, t));
-  const bIdx = b.time.map((t) => gridIndex(p.grid, t));
-  const H = p.horizons.length;
-  const T = p.grid.length;
-  const events = new Float64Array(T);
-  const removed = new Float64Array(T);
-  const rng = createRngFor(opts.seed);
-  const tSamples: Float64Array[] = [];
-  const cSamples: Float64Array[] = [];
-  const resampleGroup = (idx: Float64Array, ev: Uint8Array, out: Float64Array): void => {
-    events.fill(0);
-    removed.fill(0);
-    const n = idx.length;
-    for (let i = 0; i < n; i++) {
-      const o = rng.int(n);
-      const j = idx[o]!;
-      removed[j]! += 1;
-      events[j]! += ev[o]!;
-    }
-    p.summarizer.summarize(events, removed, n, out);
-  };
-  for (let r = 0; r < opts.resamples; r++) {
-    const tOut = new Float64Array(H + 1);
-    const cOut = new Float64Array(H + 1);
-    resampleGroup(aIdx, a.event, tOut);
-    resampleGroup(bIdx, b.event, cOut);
-    tSamples.push(tOut);
-    cSamples.push(cOut);
-  }
-  return assemble(
-    p,
-    countOnGrid(p.grid, a.time, a.event),
-    countOnGrid(p.grid, b.time, b.event),
-    tSamples,
-    cSamples,
-    opts,
+  return run(
+    {
+      horizons: checkHorizons(options.horizons ?? DEFAULT_HORIZONS),
+      treated: sortGroup(a.time, a.event, identity(a.time.length)),
+      control: sortGroup(b.time, b.event, identity(b.time.length)),
+      treatedOwners: a.time.length,
+      controlOwners: b.time.length,
+      shared: false,
+      raw: { tTime: a.time, tEvent: a.event, cTime: b.time, cEvent: b.event },
+      design: "independent",
+    },
     options,
-    "independent",
-    options.curves ? () => ({ treated: kaplanMeier(treated), control: kaplanMeier(control) }) : undefined,
   );
 }
 
@@ -308,7 +339,7 @@ export function compareSurvivalMatched(
   sets: MatchedSets,
   options: CompareSurvivalOptions = {},
 ): SurvivalComparison {
-  const opts = resolveBootstrapOptions(options);
+  resolveBootstrapOptions(options);
   const S = sets.treated.length;
   const k = sets.k;
   if (S === 0) throw new AppError("validation", "no matched sets to compare", "sets");
@@ -317,6 +348,7 @@ export function compareSurvivalMatched(
   const tEvent = new Uint8Array(S);
   const cTime = new Float64Array(S * k);
   const cEvent = new Uint8Array(S * k);
+  const cOwner = new Int32Array(S * k);
   const take = (row: number, times: Float64Array, events: Uint8Array, at: number): void => {
     const t = time[row]!;
     const e = event[row];
@@ -331,63 +363,22 @@ export function compareSurvivalMatched(
   };
   for (let s = 0; s < S; s++) {
     take(sets.treated[s]!, tTime, tEvent, s);
-    for (let j = 0; j < k; j++) take(sets.controls[s * k + j]!, cTime, cEvent, s * k + j);
-  }
-  const all = new Float64Array(S * (k + 1));
-  all.set(tTime);
-  all.set(cTime, S);
-  const p = prepare(all, options.horizons ?? DEFAULT_HORIZONS);
-  const tIdx = new Int32Array(S);
-  const cIdx = new Int32Array(S * k);
-  for (let s = 0; s < S; s++) tIdx[s] = gridIndex(p.grid, tTime[s]!);
-  for (let i = 0; i < S * k; i++) cIdx[i] = gridIndex(p.grid, cTime[i]!);
-  const H = p.horizons.length;
-  const T = p.grid.length;
-  const tEvents = new Float64Array(T);
-  const tRemoved = new Float64Array(T);
-  const cEvents = new Float64Array(T);
-  const cRemoved = new Float64Array(T);
-  const rng = createRngFor(opts.seed);
-  const tSamples: Float64Array[] = [];
-  const cSamples: Float64Array[] = [];
-  for (let r = 0; r < opts.resamples; r++) {
-    tEvents.fill(0);
-    tRemoved.fill(0);
-    cEvents.fill(0);
-    cRemoved.fill(0);
-    for (let i = 0; i < S; i++) {
-      const s = rng.int(S);
-      const j = tIdx[s]!;
-      tRemoved[j]! += 1;
-      tEvents[j]! += tEvent[s]!;
-      const base = s * k;
-      for (let c = 0; c < k; c++) {
-        const jc = cIdx[base + c]!;
-        cRemoved[jc]! += 1;
-        cEvents[jc]! += cEvent[base + c]!;
-      }
+    for (let j = 0; j < k; j++) {
+      take(sets.controls[s * k + j]!, cTime, cEvent, s * k + j);
+      cOwner[s * k + j] = s;
     }
-    const tOut = new Float64Array(H + 1);
-    const cOut = new Float64Array(H + 1);
-    p.summarizer.summarize(tEvents, tRemoved, S, tOut);
-    p.summarizer.summarize(cEvents, cRemoved, S * k, cOut);
-    tSamples.push(tOut);
-    cSamples.push(cOut);
   }
-  return assemble(
-    p,
-    countOnGrid(p.grid, tTime, tEvent),
-    countOnGrid(p.grid, cTime, cEvent),
-    tSamples,
-    cSamples,
-    opts,
+  return run(
+    {
+      horizons: checkHorizons(options.horizons ?? DEFAULT_HORIZONS),
+      treated: sortGroup(tTime, tEvent, identity(S)),
+      control: sortGroup(cTime, cEvent, cOwner),
+      treatedOwners: S,
+      controlOwners: S,
+      shared: true,
+      raw: { tTime, tEvent, cTime, cEvent },
+      design: "matched_sets",
+    },
     options,
-    "matched_sets",
-    options.curves
-      ? () => ({
-          treated: kaplanMeier({ time: tTime, event: tEvent }),
-          control: kaplanMeier({ time: cTime, event: cEvent }),
-        })
-      : undefined,
   );
 }

@@ -136,6 +136,24 @@ describe("matchControls", () => {
     expect(r.matches.map((m) => m.controlIds)).toEqual([["c"], ["d"]]);
   });
 
+  it("reports covariate balance that matching improves", () => {
+    // Treated units are drawn from larger amounts: a clear imbalance before matching.
+    const rng = createRng(9);
+    const pool = Array.from({ length: 2000 }, (_, i) => {
+      const amount = rng.exponential(1 / 1000);
+      return opp(`u${i}`, rng.next() < (amount > 1500 ? 0.3 : 0.05), "s", "x", amount, rng.int(100));
+    });
+    const r = matchControls(pool, { nearest: ["amount", "age"] });
+    if (r.status !== "matched") throw new Error("expected matches");
+    expect(r.balance.amount!.smdBefore).toBeGreaterThan(0.5);
+    expect(Math.abs(r.balance.amount!.smdAfter)).toBeLessThan(0.1);
+    const treated = pool.filter((u) => u.treated);
+    expect(r.balance.amount!.treatedMeanBefore).toBeCloseTo(
+      treated.reduce((a, u) => a + u.amount, 0) / treated.length,
+      8,
+    );
+  });
+
   it("does not depend on the order of the input", () => {
     const base = randomUnits(5, 60);
     const expected = matchControls(base, { exact: ["segment"], nearest: ["amount", "age"], k: 2 });

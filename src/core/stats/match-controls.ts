@@ -46,6 +46,8 @@ export type MatchColumnsResult =
       unmatchedReason: Uint8Array;
       /** Standard deviations used to standardize each numeric covariate. */
       scales: number[];
+      /** Covariate balance before and after matching, one entry per numeric covariate. */
+      balance: CovariateBalance[];
     }
   | { status: "insufficient_controls"; counts: MatchCounts; message: string };
 
@@ -56,6 +58,21 @@ export const unmatchedReasons: readonly UnmatchedReason[] = [
   "outside_caliper",
   "controls_exhausted",
 ];
+
+/**
+ * Balance of one numeric covariate. SMD = (treated mean − control mean) / √((var treated + var control)/2), both
+ * variances from the eligible units before matching, so before and after are on one scale. |SMD| < 0.1 is the usual
+ * bar for a well-balanced covariate.
+ */
+export interface CovariateBalance {
+  treatedMeanBefore: number;
+  controlMeanBefore: number;
+  treatedMeanAfter: number;
+  /** Over control slots, so a control used twice counts twice. */
+  controlMeanAfter: number;
+  smdBefore: number;
+  smdAfter: number;
+}
 
 /** Columnar input: one entry per unit (row). */
 export interface MatchColumns {
@@ -288,8 +305,34 @@ export function matchControlsColumns(input: MatchColumns, options: MatchOptions 
         `(need at least ${minMatched}); ${nControls} eligible control${nControls === 1 ? "" : "s"} available`,
     };
   }
+  const treatedRows: number[] = [];
+  for (let i = 0; i < n; i++) if (role[i] === 1) treatedRows.push(i);
+  const balance = input.numeric.map((column): CovariateBalance => {
+    const moments = (rows: ArrayLike<number>) => {
+      let m = 0;
+      for (let j = 0; j < rows.length; j++) m += column[rows[j]!]!;
+      m /= rows.length;
+      let ss = 0;
+      for (let j = 0; j < rows.length; j++) ss += (column[rows[j]!]! - m) ** 2;
+      return { mean: m, variance: rows.length > 1 ? ss / (rows.length - 1) : 0 };
+    };
+    const treatedBefore = moments(treatedRows);
+    const controlBefore = moments(controlRows);
+    const pooled = Math.sqrt((treatedBefore.variance + controlBefore.variance) / 2) || 1;
+    const treatedAfter = moments(setTreated);
+    const controlAfter = moments(setControls);
+    return {
+      treatedMeanBefore: treatedBefore.mean,
+      controlMeanBefore: controlBefore.mean,
+      treatedMeanAfter: treatedAfter.mean,
+      controlMeanAfter: controlAfter.mean,
+      smdBefore: (treatedBefore.mean - controlBefore.mean) / pooled,
+      smdAfter: (treatedAfter.mean - controlAfter.mean) / pooled,
+    };
+  });
   return {
     status: "matched",
+    balance,
     sets: {
       k,
       treated: Int32Array.from(setTreated),
@@ -332,6 +375,8 @@ export type MatchResult =
       matches: MatchedSet[];
       unmatched: { id: string; reason: UnmatchedReason }[];
       counts: MatchCounts;
+      /** Covariate balance before and after matching, by nearest-match attribute name. */
+      balance: Record<string, CovariateBalance>;
       /** The same sets as indices into the input array, for `bootstrapMatchedDiff` and survival comparisons. */
       sets: MatchedSets;
     }
@@ -403,7 +448,8 @@ export function matchControls<T extends MatchUnit>(
     id: units[toInput(row)]!.id,
     reason: unmatchedReasons[result.unmatchedReason[j]!]!,
   }));
-  return { status: "matched", matches, unmatched, counts: result.counts, sets: inputSets };
+  const balance = Object.fromEntries((options.nearest ?? []).map((key, j) => [key, result.balance[j]!]));
+  return { status: "matched", matches, unmatched, counts: result.counts, balance, sets: inputSets };
 }
 
 function compareIds(a: string, b: string): number {

@@ -18,6 +18,11 @@ export interface Rng {
   normal(): number;
   /** An exponential draw with the given rate (mean 1/rate). */
   exponential(rate: number): number;
+  /**
+   * Resampling weights: sets counts to 0, then adds 1 to counts[j] for each of `draws` uniform draws of j in
+   * [0, counts.length). Equivalent to `draws` calls of int(counts.length), in the same order, only faster.
+   */
+  multinomialCounts(counts: Int32Array, draws: number): void;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -89,6 +94,31 @@ class Xoshiro128 implements Rng {
 
   exponential(rate: number): number {
     return -Math.log(1 - this.next()) / rate;
+  }
+
+  multinomialCounts(counts: Int32Array, draws: number): void {
+    counts.fill(0);
+    const n = counts.length;
+    // The generator step is inlined with the state in locals: this loop is the hot path of every bootstrap.
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < draws; i++) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      counts[Math.floor((r / TWO_POW_32) * n)]! += 1;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
   }
 }
 
