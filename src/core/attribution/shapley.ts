@@ -225,7 +225,17 @@ export function shapley(options: ShapleyOptions = {}): AttributionModel {
       for (let j = 0; j < table.journeyCount; j++) {
         if (table.offsets[j] === table.offsets[j + 1]) markUnattributed(out, table, j);
       }
-      const game = buildGame(table);
+      // When the whole dictionary fits the exact limit, every channel is a player (a non-contributing one gets
+      // exactly 0: its marginals add only zeros) and one pass over the touches suffices; otherwise a first pass
+      // finds the contributing channels.
+      const n = table.channels.length;
+      const game: Game =
+        n <= maxExact
+          ? {
+              players: Array.from({ length: n }, (_, i) => i),
+              playerOf: Int32Array.from({ length: n }, (_, i) => i),
+            }
+          : buildGame(table);
       const chC = new Float64Array(table.channels.length);
       const chV = new Float64Array(table.channels.length);
       const place = (phiC: Float64Array, phiV: Float64Array) => {
