@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ConfigError } from "../config.ts";
 import { AppError } from "../core/errors.ts";
 import { type Command, type CommandIo, describeError, UsageError } from "./command.ts";
 
@@ -40,7 +41,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       io.err(`${command.name}: ${error.message}\nusage: ${command.usage}`);
       return 2;
     }

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { AppError } from "../core/errors.ts";
+import { registerAuthRoutes } from "./auth/routes.ts";
+import type { AppEnv, Services } from "./context.ts";
+import { errorResponse, validationError } from "./errors.ts";
+import { registerEventRoutes } from "./events/routes.ts";
+import { registerHealthRoutes } from "./health/routes.ts";
+
+export interface AppOptions {
+  /** Folder of the built web app (web/dist); omitted in API-only tests. */
+  webDir?: string | undefined;
+}
+
+/** The HTTP application: the JSON API under /api, its OpenAPI document, and the web app. */
+export function createApp(services: Services, options: AppOptions = {}) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, `${result.target}`);
+    },
+  });
+  app.use("*", async (c, next) => {
+    c.set("services", services);
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "same-origin");
+  });
+  app.onError((error, c) => {
+    if (error instanceof AppError) return errorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      const code =
+        error.status === 401 ? "unauthenticated" : error.status === 404 ? "not_found" : "bad_request";
+      return errorResponse(c, new AppError(code, error.message || "bad request"));
+    }
+    console.error(error);
+    return errorResponse(c, new AppError("internal", "something went wrong on our side; it has been logged"));
+  });
+
+  registerHealthRoutes(app);
+  registerAuthRoutes(app);
+  registerEventRoutes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "tl_session",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Throughline API", version: "1" },
+  });
+
+  app.all("/api/*", (c) =>
+    errorResponse(c, new AppError("not_found", `no route ${c.req.method} ${c.req.path}`)),
+  );
+  if (options.webDir) serveWeb(app, options.webDir);
+  return app;
+}
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".ico": "image/x-icon",
+  ".webmanifest": "application/manifest+json",
+};
+
+/** Static files of the built web app; any other path gets index.html so the client router can take it. */
+function serveWeb(app: OpenAPIHono<AppEnv>, webDir: string): void {
+  const indexPath = join(webDir, "index.html");
+  app.get("*", (c) => {
+    const rel = normalize(decodeURIComponent(new URL(c.req.url).pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(webDir, rel);
+    if (file.startsWith(webDir) && rel !== "/" && existsSync(file) && extname(file)) {
+      const type = contentTypes[extname(file)] ?? "application/octet-stream";
+      const cache = rel.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache";
+      return c.body(readFileSync(file), 200, { "Content-Type": type, "Cache-Control": cache });
+    }
+    if (!existsSync(indexPath)) return c.text("The web app is not built: run npm run build:web", 503);
+    return c.html(readFileSync(indexPath, "utf8"));
+  });
+}
