@@ -47,9 +47,11 @@ export type VelocityComparison =
       survival: SurvivalComparison;
       /** The matched sets (row indices), for drill-down: which opportunities were compared with which. */
       sets: MatchedSets;
-      /** Treated rows that could not be measured (see movement.status) or matched. */
+      /** Treated rows not at risk at the event: unmeasurable or closed (the reason is movement.status). */
       unmeasurableTreated: Int32Array;
+      /** Treated rows at risk but left unmatched, with a code per row (index into `unmatchedReasons`). */
       unmatchedTreated: Int32Array;
+      unmatchedReason: Uint8Array;
     }
   | {
       status: "insufficient_controls";
@@ -118,5 +120,6 @@ export function compareVelocity(input: VelocityInput, options: VelocityOptions =
     sets: match.sets,
     unmeasurableTreated,
     unmatchedTreated: match.unmatchedTreated,
+    unmatchedReason: match.unmatchedReason,
   };
 }

@@ -1,5 +1,11 @@
 // Movement building blocks for "did it move" analytics: pure functions over stage histories.
 export {
+  compareOpportunityVelocity,
+  type OpportunityVelocity,
+  type OpportunityVelocityOptions,
+  type VelocityOpportunity,
+} from "./compare-opportunity-velocity.ts";
+export {
   compareVelocity,
   type VelocityComparison,
   type VelocityEligibility,
@@ -9,6 +15,7 @@ export {
 export {
   DAY_MS,
   DEFAULT_WINDOWS_DAYS,
+  encodeAndMeasure,
   type Movement,
   type MovementColumns,
   type MovementColumnsOptions,

@@ -266,14 +266,13 @@ function toMs(value: Date | number | string): number {
 }
 
 /**
- * Movement of each opportunity after the event: stage at the event, changes within 14/30/60/90 days, time to the
- * next stage (censored at `asOf` when none) and stall flags. Histories are sorted by time here (ties keep their input
- * order). Opportunities with no history, or opened after the event, are returned in `unmeasurable`.
+ * Encodes object histories into columns (stage names to codes, times to ms, each history sorted by time with ties
+ * kept in input order) and measures them. Shared by `measureMovement` and the velocity comparison on objects.
  */
-export function measureMovement(
+export function encodeAndMeasure(
   opportunities: readonly OpportunityHistory[],
   options: MovementOptions,
-): MovementReport {
+): { movement: MovementColumns; stageNames: string[] } {
   const eventAt = toMs(options.eventAt);
   const asOf = toMs(options.asOf);
   if (!Number.isFinite(eventAt))
@@ -307,11 +306,23 @@ export function measureMovement(
   });
   const terminal = new Uint8Array(stageNames.length + (options.terminalStages?.length ?? 0));
   for (const name of options.terminalStages ?? []) terminal[codeOf(name)] = 1;
-  const windowsDays = options.windowsDays ?? DEFAULT_WINDOWS_DAYS;
-  const m = measureMovementColumns(
+  const movement = measureMovementColumns(
     { offsets, stage, enteredAtMs: entered },
-    { eventAtMs: events, asOfMs: asOf, windowsDays, terminal },
+    { eventAtMs: events, asOfMs: asOf, windowsDays: options.windowsDays ?? DEFAULT_WINDOWS_DAYS, terminal },
   );
+  return { movement, stageNames };
+}
+
+/**
+ * Movement of each opportunity after the event: stage at the event, changes within 14/30/60/90 days, time to the
+ * next stage (censored at `asOf` when none) and stall flags. Histories are sorted by time here (ties keep their input
+ * order). Opportunities with no history, or opened after the event, are returned in `unmeasurable`.
+ */
+export function measureMovement(
+  opportunities: readonly OpportunityHistory[],
+  options: MovementOptions,
+): MovementReport {
+  const { movement: m, stageNames } = encodeAndMeasure(opportunities, options);
   const stallDays = options.stallDays ?? [14, 30, 60];
   const report: MovementReport = { measured: [], unmeasurable: [] };
   opportunities.forEach((opp, i) => {

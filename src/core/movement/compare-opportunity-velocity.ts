@@ -1,0 +1,124 @@
+import { AppError } from "../errors.ts";
+import type { SurvivalComparison } from "../stats/compare-survival.ts";
+import {
+  type CovariateBalance,
+  type MatchCounts,
+  type UnmatchedReason,
+  unmatchedReasons,
+} from "../stats/match-controls.ts";
+import { compareVelocity, type VelocityEligibility, type VelocityOptions } from "./compare-velocity.ts";
+import {
+  encodeAndMeasure,
+  type MovementOptions,
+  movementStatuses,
+  type OpportunityHistory,
+  type UnmeasurableReason,
+} from "./measure-movement.ts";
+
+/** An opportunity for the velocity comparison: its history, whether the event touched it, and matching attributes. */
+export interface VelocityOpportunity extends OpportunityHistory {
+  treated: boolean;
+}
+
+/** Options: the movement dates, which attributes to match on, and the matching / comparison settings. */
+export interface OpportunityVelocityOptions<T> extends MovementOptions, VelocityOptions {
+  /** Attributes matched exactly (e.g. "segment"); the stage at the event is always matched exactly. */
+  exact?: readonly (keyof T & string)[];
+  /** Attributes matched by nearest standardized distance (e.g. "amount"). */
+  nearest?: readonly (keyof T & string)[];
+  /** Also match on the opportunity's age at the event, by nearest distance (default true). */
+  matchAgeAtEvent?: boolean;
+}
+
+/** The velocity comparison by opportunity id. */
+export type OpportunityVelocity =
+  | {
+      status: "compared";
+      treated: VelocityEligibility;
+      control: VelocityEligibility;
+      match: MatchCounts;
+      /** By covariate name; "age_at_event_days" when matched on age. */
+      balance: Record<string, CovariateBalance>;
+      survival: SurvivalComparison;
+      matches: { treatedId: string; controlIds: string[] }[];
+      unmeasurableTreated: { id: string; reason: UnmeasurableReason | "closed_at_event" }[];
+      unmatchedTreated: { id: string; reason: UnmatchedReason }[];
+    }
+  | {
+      status: "insufficient_controls";
+      treated: VelocityEligibility;
+      control: VelocityEligibility;
+      match: MatchCounts;
+      message: string;
+      unmeasurableTreated: { id: string; reason: UnmeasurableReason | "closed_at_event" }[];
+    };
+
+/**
+ * Stage velocity after an event for attendees' opportunities against matched non-attendee opportunities, on plain
+ * objects: measures movement, matches exactly on the stage at the event plus `exact`, nearest on `nearest` plus age
+ * at the event, then compares time to next stage (see `compareVelocity`). Opportunities are processed in id order,
+ * so the result does not depend on the input order.
+ */
+export function compareOpportunityVelocity<T extends VelocityOpportunity>(
+  opportunities: readonly T[],
+  options: OpportunityVelocityOptions<T>,
+): OpportunityVelocity {
+  const sorted = [...opportunities].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.id === sorted[i - 1]!.id)
+      throw new AppError("validation", `duplicate opportunity id ${sorted[i]!.id}`, "id");
+  }
+  const { movement } = encodeAndMeasure(sorted, options);
+  const treated = Uint8Array.from(sorted, (o) => (o.treated ? 1 : 0));
+  const exact: ArrayLike<number>[] = [movement.stageAtEvent];
+  for (const key of options.exact ?? []) {
+    const codes = new Map<unknown, number>();
+    exact.push(
+      Float64Array.from(sorted, (o) => {
+        const v = o[key];
+        if (v === null || v === undefined) return -1;
+        let c = codes.get(v);
+        if (c === undefined) {
+          c = codes.size;
+          codes.set(v, c);
+        }
+        return c;
+      }),
+    );
+  }
+  const names = [...(options.nearest ?? [])] as string[];
+  const numeric: ArrayLike<number>[] = (options.nearest ?? []).map((key) =>
+    Float64Array.from(sorted, (o) => (typeof o[key] === "number" ? (o[key] as number) : Number.NaN)),
+  );
+  if (options.matchAgeAtEvent !== false) {
+    numeric.push(movement.ageAtEventDays);
+    names.push("age_at_event_days");
+  }
+  const r = compareVelocity({ movement, treated, exact, numeric }, options);
+  const unmeasurableTreated = Array.from(r.unmeasurableTreated, (i) => ({
+    id: sorted[i]!.id,
+    reason: movementStatuses[movement.status[i]!] as UnmeasurableReason | "closed_at_event",
+  }));
+  if (r.status === "insufficient_controls") {
+    return { ...r, unmeasurableTreated };
+  }
+  const k = r.sets.k;
+  const matches = Array.from(r.sets.treated, (t, s) => ({
+    treatedId: sorted[t]!.id,
+    controlIds: Array.from(r.sets.controls.subarray(s * k, s * k + k), (c) => sorted[c]!.id),
+  }));
+  return {
+    status: "compared",
+    treated: r.treated,
+    control: r.control,
+    match: r.match,
+    balance: Object.fromEntries(names.map((name, j) => [name, r.balance[j]!])),
+    survival: r.survival,
+    matches,
+    unmeasurableTreated,
+    unmatchedTreated: Array.from(r.unmatchedTreated, (i, j) => ({
+      id: sorted[i]!.id,
+      reason: unmatchedReasons[r.unmatchedReason[j]!]!,
+    })),
+  };
+}
