@@ -41,7 +41,11 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof ConfigError) {
+      io.err(`${command.name}: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
       io.err(`${command.name}: ${error.message}\nusage: ${command.usage}`);
       return 2;
     }

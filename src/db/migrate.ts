@@ -13,15 +13,15 @@ export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), ".
  * Applies every pending migration in one transaction: a failing migration rolls back and leaves the database as it
  * was. On a server, an advisory lock keeps two processes from migrating at once.
  */
-export async function migrate(db: Database): Promise<void> {
+export async function migrate(db: Database, folder: string = migrationsFolder): Promise<void> {
   if (db.kind === "pglite") {
-    await migratePglite(db.owner as unknown as PgliteDatabase, { migrationsFolder });
+    await migratePglite(db.owner as unknown as PgliteDatabase, { migrationsFolder: folder });
     return;
   }
   const client = await db.ownerPool!.connect();
   try {
     await client.query("select pg_advisory_lock(727001)");
-    await migratePg(drizzle(client) as unknown as NodePgDatabase, { migrationsFolder });
+    await migratePg(drizzle(client) as unknown as NodePgDatabase, { migrationsFolder: folder });
   } finally {
     await client.query("select pg_advisory_unlock(727001)").catch(() => undefined);
     client.release();
