@@ -1,9 +1,33 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eventFormats, eventTypes } from "../../db/schema/vocabulary.ts";
+import { eventFormats, eventTypes, type Role } from "../../db/schema/vocabulary.ts";
 import { anyRole } from "../auth/middleware.ts";
 import { errorBodySchema } from "../errors.ts";
 import { type App, secured } from "../route.ts";
+import { createSession, deleteSession, updateSession } from "./agenda.ts";
+import { addCost, deleteCost, updateCost } from "./costs.ts";
+import { createEvent } from "./create-event.ts";
+import { getEvent } from "./get-event.ts";
 import { listEvents } from "./list-events.ts";
+import {
+  costSchema,
+  createCostSchema,
+  createEventSchema,
+  createSessionSchema,
+  errorResponses,
+  eventDetailSchema,
+  eventSchema,
+  idParams,
+  json,
+  jsonBody,
+  sessionSchema,
+  updateCostSchema,
+  updateEventSchema,
+  updateSessionSchema,
+} from "./schemas.ts";
+import { updateEvent } from "./update-event.ts";
+
+/** Who may create and change events, their agenda and their costs. */
+export const eventWriters: readonly Role[] = ["admin", "marketer"];
 
 const eventSummarySchema = z
   .object({
@@ -21,6 +45,9 @@ const eventSummarySchema = z
     costMinor: z.number().int(),
   })
   .openapi("EventSummary");
+
+const sessionParams = z.object({ id: z.uuid(), sessionId: z.uuid() });
+const costParams = z.object({ id: z.uuid(), costId: z.uuid() });
 
 export function registerEventRoutes(app: App): void {
   app.openapi(
@@ -55,6 +82,166 @@ export function registerEventRoutes(app: App): void {
     async (c) => {
       const result = await listEvents(c.var.services.db, c.var.caller.orgId, c.req.valid("query"));
       return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "post",
+        path: "/api/events",
+        summary:
+          "Create an event (format defaults from the type; times are instants, shown in its time zone)",
+        request: jsonBody(createEventSchema),
+        responses: { 201: json(eventSchema, "Created"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { orgId, userId } = c.var.caller;
+      return c.json(await createEvent(c.var.services.db, orgId, userId, c.req.valid("json")), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/events/{id}",
+        summary: "One event with its agenda and cost lines",
+        request: { params: idParams },
+        responses: { 200: json(eventDetailSchema, "Event"), ...errorResponses },
+      }),
+    ),
+    async (c) => c.json(await getEvent(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "patch",
+        path: "/api/events/{id}",
+        summary: "Change fields of an event",
+        request: { params: idParams, ...jsonBody(updateEventSchema) },
+        responses: { 200: json(eventSchema, "Updated"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db } = c.var.services;
+      return c.json(
+        await updateEvent(db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json")),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "post",
+        path: "/api/events/{id}/sessions",
+        summary: "Add a session to the agenda",
+        request: { params: idParams, ...jsonBody(createSessionSchema) },
+        responses: { 201: json(sessionSchema, "Created"), ...errorResponses },
+      }),
+    ),
+    async (c) =>
+      c.json(
+        await createSession(
+          c.var.services.db,
+          c.var.caller.orgId,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
+        201,
+      ),
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "patch",
+        path: "/api/events/{id}/sessions/{sessionId}",
+        summary: "Change fields of a session",
+        request: { params: sessionParams, ...jsonBody(updateSessionSchema) },
+        responses: { 200: json(sessionSchema, "Updated"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { id, sessionId } = c.req.valid("param");
+      return c.json(
+        await updateSession(c.var.services.db, c.var.caller.orgId, id, sessionId, c.req.valid("json")),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "delete",
+        path: "/api/events/{id}/sessions/{sessionId}",
+        summary: "Remove a session from the agenda",
+        request: { params: sessionParams },
+        responses: { 204: { description: "Removed" }, ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { id, sessionId } = c.req.valid("param");
+      await deleteSession(c.var.services.db, c.var.caller.orgId, id, sessionId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "post",
+        path: "/api/events/{id}/costs",
+        summary: "Add a cost line (integer minor units)",
+        request: { params: idParams, ...jsonBody(createCostSchema) },
+        responses: { 201: json(costSchema, "Created"), ...errorResponses },
+      }),
+    ),
+    async (c) =>
+      c.json(
+        await addCost(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json")),
+        201,
+      ),
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "patch",
+        path: "/api/events/{id}/costs/{costId}",
+        summary: "Change a cost line",
+        request: { params: costParams, ...jsonBody(updateCostSchema) },
+        responses: { 200: json(costSchema, "Updated"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { id, costId } = c.req.valid("param");
+      return c.json(
+        await updateCost(c.var.services.db, c.var.caller.orgId, id, costId, c.req.valid("json")),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(eventWriters, {
+        method: "delete",
+        path: "/api/events/{id}/costs/{costId}",
+        summary: "Remove a cost line",
+        request: { params: costParams },
+        responses: { 204: { description: "Removed" }, ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { id, costId } = c.req.valid("param");
+      await deleteCost(c.var.services.db, c.var.caller.orgId, id, costId);
+      return c.body(null, 204);
     },
   );
 }
