@@ -1,0 +1,43 @@
+import { useEffect, useRef } from "react";
+import { type ChartOption, chartColors, echarts } from "./echarts.ts";
+
+export interface ChartProps {
+  option: ChartOption;
+  /** What the chart shows, read by screen readers (the chart itself is an image to them). */
+  label: string;
+  height?: number;
+}
+
+/** An ECharts chart that follows its option and the width of its container. Load it through LazyChart. */
+export function Chart({ option, label, height = 280 }: ChartProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const instance = echarts.init(element, null, { renderer: "svg" });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(
+      {
+        textStyle: { fontFamily: "inherit", color: chartColors.text },
+        aria: { enabled: true },
+        animation: false,
+        ...option,
+      },
+      { notMerge: true },
+    );
+  }, [option]);
+
+  return <div ref={container} className="chart" role="img" aria-label={label} style={{ height }} />;
+}

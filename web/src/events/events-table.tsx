@@ -1,0 +1,59 @@
+import type { EventSummary } from "../api/types.ts";
+import { eventFormatLabels, eventTypeLabels, formatCount, formatEventDates, formatMoney } from "./format.ts";
+
+// The list endpoint returns cost in minor units without a currency; every cost line defaults to USD today.
+const COST_CURRENCY = "USD";
+
+/** Events with their indicators; on narrow screens each row becomes a card (see .data-table in styles.css). */
+export function EventsTable({ events }: { events: EventSummary[] }) {
+  return (
+    <table className="data-table">
+      <caption className="visually-hidden">
+        Events with registrations, attendance and cost. These are indicators, not outcomes.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Event</th>
+          <th scope="col">Type</th>
+          <th scope="col">Dates (event's time zone)</th>
+          <th scope="col" className="num">
+            Registered
+          </th>
+          <th scope="col" className="num">
+            Attended
+          </th>
+          <th scope="col" className="num">
+            Cost
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((event) => (
+          <tr key={event.id}>
+            <th scope="row" data-label="Event">
+              <span className="event-name">{event.name}</span>
+              {event.venue && <span className="sub">{event.venue}</span>}
+            </th>
+            <td data-label="Type">
+              {eventTypeLabels[event.type]}
+              <span className={`tag tag-${event.format}`}>{eventFormatLabels[event.format]}</span>
+            </td>
+            <td data-label="Dates">
+              {formatEventDates(event.startsAt, event.endsAt, event.timeZone)}
+              <span className="sub">{event.timeZone}</span>
+            </td>
+            <td data-label="Registered" className="num">
+              {formatCount(event.registrations)}
+            </td>
+            <td data-label="Attended" className="num">
+              {formatCount(event.attended)}
+            </td>
+            <td data-label="Cost" className="num">
+              {formatMoney(event.costMinor, COST_CURRENCY)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
