@@ -3,6 +3,7 @@ import { z } from "zod";
 import { loadConfig } from "../../config.ts";
 import { rows } from "../../db/client.ts";
 import { openMigratedDatabase } from "../../db/open-from-config.ts";
+import { startWorkers } from "../../jobs/start-workers.ts";
 import { bootstrapAdmin } from "../../server/bootstrap-admin.ts";
 import { startServer } from "../../server/start.ts";
 import { type Command, parseFlags } from "../command.ts";
@@ -47,6 +48,7 @@ export const command: Command = {
       }
     }
     const server = await startServer(db, config, flags.port);
+    const workers = await startWorkers(db, config, io.err);
     io.out(
       `Throughline is serving on ${server.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
@@ -55,6 +57,7 @@ export const command: Command = {
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
+    await workers.stop();
     await server.close();
     await db.close();
     return 0;
