@@ -12,10 +12,13 @@ export interface ChartProps {
 export function Chart({ option, label, height = 280 }: ChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const font = useRef("sans-serif");
 
   useEffect(() => {
     const element = container.current;
     if (!element) return;
+    // ECharts measures text itself (for layout and truncation) and cannot resolve "inherit": give it the real font.
+    font.current = getComputedStyle(element).fontFamily || "sans-serif";
     const instance = echarts.init(element, null, { renderer: "svg" });
     chart.current = instance;
     const observer = new ResizeObserver(() => instance.resize());
@@ -30,7 +33,7 @@ export function Chart({ option, label, height = 280 }: ChartProps) {
   useEffect(() => {
     chart.current?.setOption(
       {
-        textStyle: { fontFamily: "inherit", color: chartColors.text },
+        textStyle: { fontFamily: font.current, color: chartColors.text },
         aria: { enabled: true },
         animation: false,
         ...option,

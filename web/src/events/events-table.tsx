@@ -4,7 +4,10 @@ import { eventFormatLabels, eventTypeLabels, formatCount, formatEventDates, form
 // The list endpoint returns cost in minor units without a currency; every cost line defaults to USD today.
 const COST_CURRENCY = "USD";
 
-/** Events with their indicators; on narrow screens each row becomes a card (see .data-table in styles.css). */
+/**
+ * Events with their indicators; on narrow screens each row becomes a card (see .data-table in styles.css), so each
+ * cell holds one element beside its label.
+ */
 export function EventsTable({ events }: { events: EventSummary[] }) {
   return (
     <table className="data-table">
@@ -35,12 +38,16 @@ export function EventsTable({ events }: { events: EventSummary[] }) {
               {event.venue && <span className="sub">{event.venue}</span>}
             </th>
             <td data-label="Type">
-              {eventTypeLabels[event.type]}
-              <span className={`tag tag-${event.format}`}>{eventFormatLabels[event.format]}</span>
+              <span>
+                {eventTypeLabels[event.type]}
+                <span className={`tag tag-${event.format}`}>{eventFormatLabels[event.format]}</span>
+              </span>
             </td>
             <td data-label="Dates">
-              {formatEventDates(event.startsAt, event.endsAt, event.timeZone)}
-              <span className="sub">{event.timeZone}</span>
+              <span>
+                {formatEventDates(event.startsAt, event.endsAt, event.timeZone)}
+                <span className="sub">{event.timeZone}</span>
+              </span>
             </td>
             <td data-label="Registered" className="num">
               {formatCount(event.registrations)}

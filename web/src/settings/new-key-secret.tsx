@@ -39,7 +39,7 @@ export function NewKeySecret({ created, onDismiss }: { created: CreatedApiKey; o
       <p className="small muted">
         Use it as <code>Authorization: Bearer &lt;secret&gt;</code> on API requests.
       </p>
-      <button type="button" className="button button-quiet" onClick={onDismiss}>
+      <button type="button" className="button" onClick={onDismiss}>
         I have stored it
       </button>
     </div>
