@@ -8,6 +8,8 @@ import type { AppEnv, Services } from "./context.ts";
 import { errorResponse, validationError } from "./errors.ts";
 import { registerEventRoutes } from "./events/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
+import { registerLearningRoutes } from "./learning/routes.ts";
+import { registerRegistrationRoutes } from "./registration/routes.ts";
 
 export interface AppOptions {
   /** Folder of the built web app (web/dist); omitted in API-only tests. */
@@ -41,6 +43,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   registerHealthRoutes(app);
   registerAuthRoutes(app);
   registerEventRoutes(app);
+  registerLearningRoutes(app);
+  registerRegistrationRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {
     type: "apiKey",
