@@ -8,6 +8,7 @@ import type { AppEnv, Services } from "./context.ts";
 import { errorResponse, validationError } from "./errors.ts";
 import { registerEventRoutes } from "./events/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
+import { registerLearningRoutes } from "./learning/routes.ts";
 import { registerRegistrationRoutes } from "./registration/routes.ts";
 
 export interface AppOptions {
@@ -42,6 +43,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   registerHealthRoutes(app);
   registerAuthRoutes(app);
   registerEventRoutes(app);
+  registerLearningRoutes(app);
   registerRegistrationRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {

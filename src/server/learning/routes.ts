@@ -1,0 +1,110 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Role } from "../../db/schema/vocabulary.ts";
+import { anyRole } from "../auth/middleware.ts";
+import { type App, secured } from "../route.ts";
+import { issueLinks } from "./attempts.ts";
+import { createAssessment, listAssessments } from "./create-assessment.ts";
+import { getLearningReport } from "./get-learning-report.ts";
+import { registerPublicLearningRoutes } from "./public-routes.ts";
+import {
+  createAssessmentSchema,
+  errorResponses,
+  idParams,
+  issueLinksSchema,
+  json,
+  jsonBody,
+} from "./schemas.ts";
+
+/** Who may author assessments, send links and run credits and exports. */
+export const learningWriters: readonly Role[] = ["admin", "educator", "marketer"];
+
+/** Any JSON object (the report shapes are documented in docs/learning-operations.md). */
+export const anyObject = z.record(z.string(), z.unknown());
+
+/** Registers every learning route: educator routes (signed in) and learner link routes (public). */
+export function registerLearningRoutes(app: App): void {
+  app.openapi(
+    createRoute(
+      secured(learningWriters, {
+        method: "post",
+        path: "/api/events/{id}/assessments",
+        summary:
+          "Create an assessment (items tied to an objective and an outcome level) and its fixed pre/post/delayed schedule",
+        request: { params: idParams, ...jsonBody(createAssessmentSchema) },
+        responses: { 201: json(anyObject, "Created with its schedule"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db, now } = c.var.services;
+      const body = c.req.valid("json");
+      return c.json(
+        await createAssessment(db, c.var.caller.orgId, c.req.valid("param").id, body, now()),
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/events/{id}/assessments",
+        summary: "The event's assessments with items, answer keys and schedule",
+        request: { params: idParams },
+        responses: {
+          200: json(z.object({ assessments: z.array(anyObject) }), "Assessments"),
+          ...errorResponses,
+        },
+      }),
+    ),
+    async (c) =>
+      c.json(
+        {
+          assessments: await listAssessments(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute(
+      secured(learningWriters, {
+        method: "post",
+        path: "/api/assessments/{id}/links",
+        summary: "Signed links for named learners and one check (the same attempt when issued again)",
+        request: { params: idParams, ...jsonBody(issueLinksSchema) },
+        responses: { 200: json(anyObject, "Links"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db, config } = c.var.services;
+      const result = await issueLinks(
+        db,
+        c.var.caller.orgId,
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        config.THROUGHLINE_PUBLIC_URL,
+      );
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/events/{id}/learning",
+        summary:
+          "Learning report: participation, satisfaction, pre/post/delayed means, both gains (labelled), retention, d_z, item analysis, α, calibration, misconceptions, commitments, Moore level with evidence",
+        request: { params: idParams },
+        responses: { 200: json(anyObject, "Report"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db, now } = c.var.services;
+      return c.json(await getLearningReport(db, c.var.caller.orgId, c.req.valid("param").id, now()), 200);
+    },
+  );
+
+  registerPublicLearningRoutes(app);
+}
