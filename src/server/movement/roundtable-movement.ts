@@ -1,0 +1,405 @@
+import { AppError } from "../../core/errors.ts";
+import {
+  compareOpportunityVelocity,
+  DAY_MS,
+  type Movement,
+  measureMovement,
+  type OpportunityVelocity,
+  type UnmeasurableReason,
+} from "../../core/movement/index.ts";
+import {
+  type AccountActivation,
+  type CommitteeCoverage,
+  committeeCoverage,
+  measureActivation,
+  type StallReason,
+  stallReason,
+} from "../../core/movement/stall-reasons.ts";
+import type { Database } from "../../db/client.ts";
+import {
+  type AnalysisOptions,
+  checkAsOf,
+  type EventRef,
+  loadEvent,
+  pushTo,
+  wilson,
+} from "./event-context.ts";
+import {
+  type AccountRow,
+  loadAccountTouches,
+  loadAttendingAccounts,
+  loadOpportunities,
+  type OpportunityRow,
+  type TouchRow,
+} from "./roundtable-queries.ts";
+
+/** Stages after which an opportunity does not move. */
+export const TERMINAL_STAGES = ["closed_won", "closed_lost"] as const;
+
+/** Options of the roundtable analysis. */
+export interface RoundtableOptions extends AnalysisOptions {
+  /** Windows for stage changes and activation (default 14, 30, 60, 90 days). */
+  windowsDays?: readonly number[];
+  /** Stall horizons (default 14, 30, 60 days). */
+  stallDays?: readonly number[];
+  /** Controls per attending opportunity (default 1) and the caliper in pooled SDs (default none). */
+  k?: number;
+  caliper?: number;
+  /** Look-back that defines "already engaged" and the "before" coverage window (default 90 days). */
+  lookbackDays?: number;
+}
+
+/** Account-level stall at one horizon, or why there is none. */
+export type AccountStall = StallReason | { days: number; status: "not_applicable"; reason: string };
+
+/** One attending account's movement, activation and coverage. */
+export interface AccountMovement {
+  accountId: string;
+  name: string;
+  segment: string | null;
+  owner: { userId: string; name: string | null; email: string | null } | null;
+  attendees: { personId: string; name: string; role: string | null }[];
+  opportunities: {
+    id: string;
+    name: string;
+    amountMinor: number;
+    currency: string;
+    movement: Movement | null;
+    unmeasurable: UnmeasurableReason | null;
+    /** Matched control opportunities (for drill-down); empty when unmatched or not at risk. */
+    controlIds: string[];
+  }[];
+  activation: (AccountActivation & { days: number; complete: boolean })[];
+  stall: AccountStall[];
+  coverage: CommitteeCoverage;
+}
+
+/** Share of units stalled at a horizon among those whose window has passed, with a Wilson interval. */
+export interface StallShare {
+  days: number;
+  stalled: number;
+  moved: number;
+  pending: number;
+  notApplicable: number;
+  share: number | null;
+  ci: [number, number] | null;
+}
+
+/** The roundtable report: indicators and outcomes side by side, never blended. */
+export interface RoundtableMovement {
+  event: { id: string; name: string; type: string; startsAt: string; endsAt: string };
+  asOf: string;
+  eventAt: string;
+  observedDays: number;
+  indicators: { attendees: number; attendingAccounts: number; attendingOpportunities: number };
+  outcomes: {
+    /** Matched-control comparison of time to next stage (treated − control), or why there is none. */
+    velocity: VelocitySummary;
+    /** Account-level stall shares at each horizon. */
+    stallShare: StallShare[];
+    /** Opportunity-level stall shares of the attending opportunities at each horizon. */
+    opportunityStallShare: StallShare[];
+    /** Missing links named among stalled accounts at each horizon. */
+    missingLinks: { days: number; counts: Record<string, number> }[];
+    coverage: {
+      accounts: number;
+      meanRolesBefore: number | null;
+      meanRolesAfter: number | null;
+      gained: number;
+    };
+  };
+  accounts: AccountMovement[];
+  /** Attending opportunities that could not be measured, with the reason: listed, never dropped. */
+  unmeasurable: {
+    opportunityId: string;
+    accountId: string;
+    reason: UnmeasurableReason | "closed_at_event";
+  }[];
+  /** Attending accounts with no opportunity at all. */
+  accountsWithoutOpportunities: string[];
+}
+
+/** The velocity comparison without the per-opportunity lists (those are shown per account and in `unmeasurable`). */
+export type VelocitySummary =
+  | Omit<Extract<OpportunityVelocity, { status: "compared" }>, "matches" | "unmeasurableTreated">
+  | Omit<Extract<OpportunityVelocity, { status: "insufficient_controls" }>, "unmeasurableTreated">;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Times after the event at which an opportunity changed stage (re-entering the same stage is not a change). */
+function changeTimes(stages: OpportunityRow["stages"], eventAtMs: number): number[] {
+  const out: number[] = [];
+  let previous: string | null = null;
+  for (const s of stages) {
+    if (s.enteredAt > eventAtMs && previous !== null && s.stage !== previous) out.push(s.enteredAt);
+    previous = s.stage;
+  }
+  return out;
+}
+
+function share(
+  stalled: number,
+  moved: number,
+  pending: number,
+  notApplicable: number,
+  days: number,
+): StallShare {
+  const n = stalled + moved;
+  return {
+    days,
+    stalled,
+    moved,
+    pending,
+    notApplicable,
+    share: n > 0 ? stalled / n : null,
+    ci: wilson(stalled, n),
+  };
+}
+
+/**
+ * Movement after an executive roundtable (or any account-level event): for each attending account, its
+ * opportunities' stage at the event, stage changes per window and time to next stage; the comparison with matched
+ * non-attending opportunities (exact on segment and stage at the event, nearest on log amount and age); buying
+ * committee coverage before and after; activation signals; and a stall flag per horizon naming the missing link.
+ */
+export async function roundtableMovement(
+  db: Database,
+  orgId: string,
+  eventId: string,
+  options: RoundtableOptions,
+): Promise<RoundtableMovement> {
+  const loaded = await db.withOrg(orgId, async (tx) => {
+    const event = await loadEvent(tx, orgId, eventId);
+    checkAsOf(event, options.asOf);
+    const lookbackDays = options.lookbackDays ?? 90;
+    const opportunities = await loadOpportunities(tx, orgId, eventId, event.startsAt, options.asOf);
+    const accounts = await loadAttendingAccounts(tx, orgId, eventId);
+    const touches = await loadAccountTouches(
+      tx,
+      orgId,
+      eventId,
+      new Date(event.startsAt.getTime() - lookbackDays * DAY_MS),
+      options.asOf,
+    );
+    return { event, opportunities, accounts, touches };
+  });
+  return analyzeRoundtable(loaded.event, loaded.opportunities, loaded.accounts, loaded.touches, options);
+}
+
+/** The analysis over loaded rows (pure apart from its inputs; exported for tests and the CLI). */
+export function analyzeRoundtable(
+  event: EventRef,
+  opportunities: readonly OpportunityRow[],
+  accounts: readonly AccountRow[],
+  touches: readonly TouchRow[],
+  options: RoundtableOptions,
+): RoundtableMovement {
+  const eventAtMs = event.startsAt.getTime();
+  const asOfMs = options.asOf.getTime();
+  const observedDays = (asOfMs - eventAtMs) / DAY_MS;
+  const windowsDays = [...(options.windowsDays ?? [14, 30, 60, 90])];
+  const stallDays = [...(options.stallDays ?? [14, 30, 60])];
+  for (const d of [...windowsDays, ...stallDays])
+    if (!(d > 0))
+      throw new AppError("validation", `windows and stall days must be positive, got ${d}`, "days");
+
+  const candidates = opportunities.map((o) => ({
+    id: o.id,
+    treated: o.treated,
+    stages: o.stages,
+    segment: o.segment ?? "(none)",
+    logAmount: Math.log1p(Math.max(0, o.amountMinor) / 100),
+  }));
+  const velocityOptions = {
+    eventAt: eventAtMs,
+    asOf: asOfMs,
+    windowsDays,
+    terminalStages: TERMINAL_STAGES,
+    exact: ["segment"] as const,
+    nearest: ["logAmount"] as const,
+    k: options.k ?? 1,
+    ...(options.caliper !== undefined ? { caliper: options.caliper } : {}),
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  };
+  const treatedOpps = opportunities.filter((o) => o.treated);
+  const controlsOf = new Map<string, string[]>();
+  const compared = compareOpportunityVelocity(candidates, velocityOptions);
+  let velocity: VelocitySummary;
+  if (compared.status === "compared") {
+    const { matches, unmeasurableTreated: _u, ...rest } = compared;
+    for (const m of matches) controlsOf.set(m.treatedId, m.controlIds);
+    velocity = rest;
+  } else {
+    const { unmeasurableTreated: _u, ...rest } = compared;
+    velocity =
+      treatedOpps.length === 0
+        ? { ...rest, message: "no attending account has an opportunity: nothing to compare" }
+        : rest;
+  }
+
+  // Per-opportunity movement of the attending opportunities.
+  const report = measureMovement(
+    treatedOpps.map((o) => ({ id: o.id, stages: o.stages })),
+    { eventAt: eventAtMs, asOf: asOfMs, windowsDays, terminalStages: TERMINAL_STAGES, stallDays },
+  );
+  const measured = new Map(report.measured.map((m) => [m.id, m]));
+  const unmeasurableById = new Map(report.unmeasurable.map((u) => [u.id, u.reason]));
+  const oppsByAccount = new Map<string, OpportunityRow[]>();
+  for (const o of treatedOpps) {
+    pushTo(oppsByAccount, o.accountId, o);
+  }
+  const touchesByAccount = new Map<string, TouchRow[]>();
+  for (const t of touches) {
+    pushTo(touchesByAccount, t.accountId, t);
+  }
+
+  const accountRows: AccountMovement[] = accounts.map((a) => {
+    const opps = oppsByAccount.get(a.id) ?? [];
+    const atRisk = opps.filter((o) => {
+      const m = measured.get(o.id);
+      return m !== undefined && !m.closedAtEvent;
+    });
+    const changes = atRisk.flatMap((o) => changeTimes(o.stages, eventAtMs));
+    const attendees = new Set(a.people.filter((p) => p.attended).map((p) => p.id));
+    const accountTouches = (touchesByAccount.get(a.id) ?? []).map((t) => ({
+      personId: t.personId,
+      at: t.at,
+      channel: t.channel,
+    }));
+    const activationInput = {
+      eventAtMs,
+      asOfMs,
+      attendeeIds: attendees,
+      touches: accountTouches,
+      stageChangesMs: changes,
+      lookbackDays: options.lookbackDays ?? 90,
+    };
+    const activation = windowsDays.map((days) => ({
+      days,
+      complete: observedDays >= days,
+      ...measureActivation(activationInput, days),
+    }));
+    const stall: AccountStall[] = stallDays.map((days) =>
+      atRisk.length === 0
+        ? {
+            days,
+            status: "not_applicable" as const,
+            reason:
+              opps.length === 0
+                ? "the account has no opportunity"
+                : "no opportunity of the account was open with a stage history at the event",
+          }
+        : stallReason(measureActivation(activationInput, days), days, observedDays),
+    );
+    // Attending the room counts as engaging after the event for coverage.
+    const coverageTouches = [
+      ...accountTouches,
+      ...[...attendees].map((personId) => ({ personId, at: eventAtMs, channel: "event" })),
+    ];
+    return {
+      accountId: a.id,
+      name: a.name,
+      segment: a.segment,
+      owner: a.ownerUserId ? { userId: a.ownerUserId, name: a.ownerName, email: a.ownerEmail } : null,
+      attendees: a.people
+        .filter((p) => p.attended)
+        .map((p) => ({ personId: p.id, name: p.name, role: p.role })),
+      opportunities: opps.map((o) => ({
+        id: o.id,
+        name: o.name,
+        amountMinor: o.amountMinor,
+        currency: o.currency,
+        movement: measured.get(o.id) ?? null,
+        unmeasurable: unmeasurableById.get(o.id) ?? null,
+        controlIds: controlsOf.get(o.id) ?? [],
+      })),
+      activation,
+      stall,
+      coverage: committeeCoverage(
+        a.people.map((p) => ({ id: p.id, role: p.role })),
+        coverageTouches,
+        { eventAtMs, asOfMs, windowDays: options.lookbackDays ?? 90 },
+      ),
+    };
+  });
+
+  const stallShare = stallDays.map((days, j) => {
+    let stalled = 0;
+    let moved = 0;
+    let pending = 0;
+    let na = 0;
+    for (const a of accountRows) {
+      const s = a.stall[j]!.status;
+      if (s === "stalled") stalled++;
+      else if (s === "moved") moved++;
+      else if (s === "pending") pending++;
+      else na++;
+    }
+    return share(stalled, moved, pending, na, days);
+  });
+  const opportunityStallShare = stallDays.map((days, j) => {
+    const counts = { moved: 0, stalled: 0, pending: 0, not_applicable: 0 };
+    for (const o of treatedOpps) {
+      const m = measured.get(o.id);
+      counts[m ? m.stall[j]!.status : "not_applicable"]++;
+    }
+    return share(counts.stalled, counts.moved, counts.pending, counts.not_applicable, days);
+  });
+  const missingLinks = stallDays.map((days, j) => {
+    const counts: Record<string, number> = {};
+    for (const a of accountRows) {
+      const s = a.stall[j]!;
+      if (s.status === "stalled" && "missingLink" in s && s.missingLink)
+        counts[s.missingLink] = (counts[s.missingLink] ?? 0) + 1;
+    }
+    return { days, counts };
+  });
+  const withPeople = accountRows.filter((a) => a.coverage.roles.some((r) => r.people > 0));
+  const meanOf = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
+
+  const unmeasurable: RoundtableMovement["unmeasurable"] = [];
+  for (const o of treatedOpps) {
+    const reason = unmeasurableById.get(o.id);
+    if (reason) unmeasurable.push({ opportunityId: o.id, accountId: o.accountId, reason });
+    else if (measured.get(o.id)?.closedAtEvent)
+      unmeasurable.push({ opportunityId: o.id, accountId: o.accountId, reason: "closed_at_event" });
+  }
+
+  return {
+    event: {
+      id: event.id,
+      name: event.name,
+      type: event.type,
+      startsAt: event.startsAt.toISOString(),
+      endsAt: event.endsAt.toISOString(),
+    },
+    asOf: iso(asOfMs),
+    eventAt: iso(eventAtMs),
+    observedDays,
+    indicators: {
+      attendees: accountRows.reduce((s, a) => s + a.attendees.length, 0),
+      attendingAccounts: accountRows.length,
+      attendingOpportunities: treatedOpps.length,
+    },
+    outcomes: {
+      velocity,
+      stallShare,
+      opportunityStallShare,
+      missingLinks,
+      coverage: {
+        accounts: withPeople.length,
+        meanRolesBefore: meanOf(withPeople.map((a) => a.coverage.coveredBefore)),
+        meanRolesAfter: meanOf(withPeople.map((a) => a.coverage.coveredAfter)),
+        gained: withPeople.filter((a) => a.coverage.gained.length > 0).length,
+      },
+    },
+    accounts: accountRows,
+    unmeasurable,
+    accountsWithoutOpportunities: accountRows
+      .filter((a) => a.opportunities.length === 0)
+      .map((a) => a.accountId),
+  };
+}

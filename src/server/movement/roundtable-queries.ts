@@ -1,0 +1,177 @@
+import { type SQL, sql } from "drizzle-orm";
+import { rows, type Tx } from "../../db/client.ts";
+import { attendedPeopleSql, pushTo, toMs } from "./event-context.ts";
+
+/** An opportunity around the event, with its stage history (oldest first) and matching attributes. */
+export interface OpportunityRow {
+  id: string;
+  accountId: string;
+  name: string;
+  ownerUserId: string | null;
+  amountMinor: number;
+  currency: string;
+  segment: string | null;
+  treated: boolean;
+  stages: { stage: string; enteredAt: number }[];
+}
+
+/** An attending account with its owner, people (with buying roles) and attendees. */
+export interface AccountRow {
+  id: string;
+  name: string;
+  segment: string | null;
+  ownerUserId: string | null;
+  ownerEmail: string | null;
+  ownerName: string | null;
+  people: { id: string; name: string; role: string | null; attended: boolean }[];
+}
+
+/** A touchpoint of an attending account (its own or one of its people's). */
+export interface TouchRow {
+  accountId: string;
+  personId: string | null;
+  at: number;
+  channel: string;
+}
+
+const attendingAccounts = (orgId: string, eventId: string) =>
+  sql`(select distinct p.account_id from people p
+        where p.org_id = ${orgId} and p.account_id is not null and p.id in ${attendedPeopleSql(orgId, eventId)})`;
+
+/**
+ * Opportunities of attending accounts (all of them, so the unmeasurable are listed) and candidate controls: other
+ * accounts' opportunities opened by the event and not closed before it. Histories use nothing after `asOf`.
+ */
+export async function loadOpportunities(
+  tx: Tx,
+  orgId: string,
+  eventId: string,
+  eventAt: Date,
+  asOf: Date,
+): Promise<OpportunityRow[]> {
+  const at = eventAt.toISOString();
+  const until = asOf.toISOString();
+  const accounts = attendingAccounts(orgId, eventId);
+  const scope: SQL = sql`o.org_id = ${orgId} and o.opened_at <= ${until}::timestamptz and (
+      o.account_id in ${accounts}
+      or (o.opened_at <= ${at}::timestamptz and (o.closed_at is null or o.closed_at > ${at}::timestamptz)))`;
+  const opps = await rows<{
+    id: string;
+    account_id: string;
+    name: string;
+    owner_user_id: string | null;
+    amount_minor: number | string;
+    currency: string;
+    segment: string | null;
+    treated: boolean;
+  }>(
+    tx,
+    sql`select o.id, o.account_id, o.name, o.owner_user_id, o.amount_minor, o.currency, a.segment,
+          (o.account_id in ${accounts}) as treated
+        from opportunities o join accounts a on a.org_id = o.org_id and a.id = o.account_id
+        where ${scope}
+        order by o.id`,
+  );
+  const changes = await rows<{ opportunity_id: string; to_stage: string; changed_at: unknown }>(
+    tx,
+    sql`select s.opportunity_id, s.to_stage, s.changed_at from stage_changes s
+        where s.org_id = ${orgId} and s.changed_at <= ${until}::timestamptz
+          and s.opportunity_id in (select o.id from opportunities o where ${scope})
+        order by s.opportunity_id, s.changed_at, s.id`,
+  );
+  const byOpp = new Map<string, { stage: string; enteredAt: number }[]>();
+  for (const c of changes) {
+    pushTo(byOpp, c.opportunity_id, { stage: c.to_stage, enteredAt: toMs(c.changed_at) });
+  }
+  return opps.map((o) => ({
+    id: o.id,
+    accountId: o.account_id,
+    name: o.name,
+    ownerUserId: o.owner_user_id,
+    amountMinor: Number(o.amount_minor),
+    currency: o.currency,
+    segment: o.segment,
+    treated: o.treated,
+    stages: byOpp.get(o.id) ?? [],
+  }));
+}
+
+/** The attending accounts with their owner and people; people who attended are marked. */
+export async function loadAttendingAccounts(tx: Tx, orgId: string, eventId: string): Promise<AccountRow[]> {
+  const accounts = await rows<{
+    id: string;
+    name: string;
+    segment: string | null;
+    owner_user_id: string | null;
+    owner_email: string | null;
+    owner_name: string | null;
+  }>(
+    tx,
+    sql`select a.id, a.name, a.segment, a.owner_user_id, u.email as owner_email, u.name as owner_name
+        from accounts a left join users u on u.org_id = a.org_id and u.id = a.owner_user_id
+        where a.org_id = ${orgId} and a.id in ${attendingAccounts(orgId, eventId)}
+        order by a.name, a.id`,
+  );
+  const people = await rows<{
+    id: string;
+    account_id: string;
+    name: string;
+    buying_role: string | null;
+    attended: boolean;
+  }>(
+    tx,
+    sql`select p.id, p.account_id, trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) as name,
+          p.buying_role, (p.id in ${attendedPeopleSql(orgId, eventId)}) as attended
+        from people p
+        where p.org_id = ${orgId} and p.account_id in ${attendingAccounts(orgId, eventId)}
+        order by p.id`,
+  );
+  const byAccount = new Map<string, AccountRow["people"]>();
+  for (const p of people) {
+    pushTo(byAccount, p.account_id, { id: p.id, name: p.name, role: p.buying_role, attended: p.attended });
+  }
+  return accounts.map((a) => ({
+    id: a.id,
+    name: a.name,
+    segment: a.segment,
+    ownerUserId: a.owner_user_id,
+    ownerEmail: a.owner_email,
+    ownerName: a.owner_name,
+    people: byAccount.get(a.id) ?? [],
+  }));
+}
+
+/**
+ * Touchpoints of the attending accounts (on the account or on one of its people) from `from` to `asOf`, leaving out
+ * those tied to this event itself (attendance, the room's own conversations).
+ */
+export async function loadAccountTouches(
+  tx: Tx,
+  orgId: string,
+  eventId: string,
+  from: Date,
+  asOf: Date,
+): Promise<TouchRow[]> {
+  const list = await rows<{
+    account_id: string;
+    person_id: string | null;
+    occurred_at: unknown;
+    channel: string;
+  }>(
+    tx,
+    sql`select coalesce(t.account_id, p.account_id) as account_id, t.person_id, t.occurred_at, t.channel
+        from touchpoints t left join people p on p.org_id = t.org_id and p.id = t.person_id
+        where t.org_id = ${orgId}
+          and t.occurred_at >= ${from.toISOString()}::timestamptz and t.occurred_at <= ${asOf.toISOString()}::timestamptz
+          and (t.event_id is null or t.event_id <> ${eventId})
+          and (t.account_id in ${attendingAccounts(orgId, eventId)}
+               or t.person_id in (select p2.id from people p2 where p2.org_id = ${orgId}
+                                   and p2.account_id in ${attendingAccounts(orgId, eventId)}))`,
+  );
+  return list.map((t) => ({
+    accountId: t.account_id,
+    personId: t.person_id,
+    at: toMs(t.occurred_at),
+    channel: t.channel,
+  }));
+}
