@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
+import type { Database } from "../../db/client.ts";
+import { attributionFromDatabase } from "./attribution-service.ts";
+import { eventImpact } from "./event-impact.ts";
+import { loadDeals } from "./load-deals.ts";
+import { offlineWonRevenueShare } from "./offline-share.ts";
+import { portfolio } from "./portfolio.ts";
+import { day, insertTinyWorld } from "./tiny-world-db.ts";
+
+let db: Database;
+let orgId: string;
+let eventId: string;
+let freeOrg: string;
+let freeEvent: string;
+const close = (n: number) => expect.closeTo(n, 4);
+const accel = (30 * 100_000) / 365;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  orgId = await createTestOrg(db, "Impact");
+  ({ eventId } = await insertTinyWorld(db, orgId));
+  freeOrg = await createTestOrg(db, "Free");
+  ({ eventId: freeEvent } = await insertTinyWorld(db, freeOrg, []));
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe("deals from the database", () => {
+  it("builds journeys from one ordered scan per table, cut at each deal's window", async () => {
+    const { deals, info } = await db.withOrg(orgId, (tx) => loadDeals(tx, orgId, { scope: "account" }));
+    expect(info.deals).toBe(4);
+    expect(info.touches).toBe(8);
+    expect(deals.count).toBe(4);
+    const person = await db.withOrg(orgId, (tx) => loadDeals(tx, orgId, { scope: "person" }));
+    expect(person.info.touches).toBe(8); // every deal's contact is its account's champion
+  });
+});
+
+describe("event impact report", () => {
+  it("gives the ROI curve known on each day, with exact numbers (see the core worked example)", async () => {
+    const r = await eventImpact(db, orgId, eventId, { now: new Date(day(250)) });
+    expect(r.headlineHorizon).toBe(90);
+    expect(r.roi.map((p) => [p.horizon, p.known])).toEqual([
+      [0, true],
+      [30, true],
+      [90, true],
+      [180, true],
+      [365, false],
+    ]);
+    const [h0, h30, h90, h180, h365] = r.roi;
+    expect(h0).toMatchObject({ value: close(10_000), cost: 20_000, roi: close(-0.5) });
+    expect(h30).toMatchObject({ value: close(15_333.3333), roi: close(-0.2333333) });
+    // The deal won on day 120 is pipeline at h=90 and won revenue at h=180.
+    expect(h90).toMatchObject({ wonRevenue: 0, weightedPipeline: close(32_000), roi: close(0.6) });
+    expect(h180).toMatchObject({ wonRevenue: close(33_333.3333), weightedPipeline: close(10_000) });
+    expect(h180!.acceleration).toBeCloseTo(accel, 6);
+    expect(h180!.roi).toBeCloseTo((43_333.333333 + accel - 20_000) / 20_000, 6);
+    expect(h365).toMatchObject({ known: false, value: null, roi: null });
+    expect(h365!.reason).toMatch(/not yet known/);
+  });
+
+  it("keeps indicators and outcomes as two ledgers", async () => {
+    const r = await eventImpact(db, orgId, eventId, { now: new Date(day(400)), horizon: 365 });
+    expect(r.indicators).toMatchObject({
+      registrations: 3,
+      attended: 2,
+      attendanceRate: close(2 / 3),
+      satisfaction: { responses: 2, averageRating: 4.5 },
+      leads: { captured: 1, tierA: 1, converted: 1 },
+    });
+    expect(r.outcomes.asOf).toBe(new Date(day(365)).toISOString());
+    expect(r.outcomes.sourcedPipeline).toEqual({
+      opportunities: 1,
+      amount: 40_000,
+      attributed: close(20_000),
+    });
+    expect(r.outcomes.influencedPipeline).toMatchObject({ opportunities: 3, amount: 190_000 });
+    expect(r.outcomes.wonRevenue).toMatchObject({
+      opportunities: 1,
+      amount: 100_000,
+      attributed: close(33_333.3333),
+    });
+    expect(r.outcomes.acceleration).toMatchObject({ status: "compared", matched: 1, daysSavedMean: 30 });
+    expect(Object.keys(r.outcomes.byModel)).toContain("markov");
+    expect(r.offlineVsOnline.event.onlineOnly.wonRevenue).toBe(0);
+    expect(r.offlineVsOnline.event.difference.wonRevenue).toBeCloseTo(33_333.3333, 3);
+    expect(r).not.toHaveProperty("score");
+  });
+
+  it("reports ROI as null when the event has no cost", async () => {
+    const r = await eventImpact(db, freeOrg, freeEvent, { now: new Date(day(400)) });
+    expect(r.roi.every((p) => p.roi === null && p.cost === 0)).toBe(true);
+    expect(r.roi[0]!.reason).toMatch(/no cost/);
+  });
+
+  it("does not find another organization's event", async () => {
+    await expect(eventImpact(db, freeOrg, eventId, { now: new Date(day(400)) })).rejects.toMatchObject({
+      code: "not_found",
+    });
+  });
+});
+
+describe("attribution from the database", () => {
+  it("credits won revenue by channel and by event, influenced and sourced apart", async () => {
+    const r = await attributionFromDatabase(db, orgId, {
+      models: "linear",
+      by: "event",
+      scope: "account",
+      onlineOnly: false,
+      now: new Date(day(400)),
+    });
+    expect(r.journeys).toMatchObject({ deals: 4, won: 2, lost: 1, open: 1 });
+    // Won: D1 (web, E, email) and D3 (web). Linear: E gets 100,000/3 of D1.
+    expect(r.influenced.linear!.value[eventId]).toBeCloseTo(33_333.3333, 3);
+    expect(r.influenced.linear!.value["(none)"]).toBeCloseTo(166_666.6667, 3);
+    expect(r.labels[eventId]).toBe("Field dinner");
+    // Sourced: touches up to creation: D1 web only (E on day −1 is after D1 opened on day −30); D3 web.
+    expect(r.sourced.linear!.value[eventId] ?? 0).toBe(0);
+    const online = await attributionFromDatabase(db, orgId, {
+      models: "linear",
+      by: "channel",
+      scope: "person",
+      onlineOnly: true,
+      now: new Date(day(400)),
+    });
+    expect(online.influenced.linear!.value).toEqual({ email: close(50_000), web: close(150_000) });
+  });
+
+  it("filters deals on their close date", async () => {
+    const r = await attributionFromDatabase(db, orgId, {
+      models: "all",
+      by: "channel",
+      scope: "account",
+      from: "2025-07-01",
+      to: "2025-12-31",
+      onlineOnly: false,
+      now: new Date(day(400)),
+    });
+    // D1 closed on day 120 (2025-06-29) is out, D3 (day 150, 2025-07-29) is in; open D2 is out.
+    expect(r.journeys).toMatchObject({ deals: 1, won: 1 });
+    expect(r.influenced.markov!.value.web).toBeCloseTo(100_000, 6);
+  });
+});
+
+describe("offline share of won revenue", () => {
+  it("counts won revenue whose account journey holds an offline touch", async () => {
+    const r = await offlineWonRevenueShare(db, orgId, { now: new Date(day(400)) });
+    expect(r).toMatchObject({ wonRevenue: 200_000, withOffline: 100_000, share: 0.5 });
+  });
+});
+
+describe("portfolio", () => {
+  it("ranks events at a horizon and leaves future ones unranked", async () => {
+    const at90 = await portfolio(db, orgId, { now: new Date(day(400)), horizon: 90 });
+    expect(at90.events).toHaveLength(1);
+    expect(at90.events[0]).toMatchObject({ rank: 1, eventId, roi: close(0.6), known: true });
+    const early = await portfolio(db, orgId, { now: new Date(day(50)), horizon: 90 });
+    expect(early.events[0]).toMatchObject({ rank: null, known: false, roi: null });
+  });
+});

@@ -1,0 +1,177 @@
+import { and, eq, sql } from "drizzle-orm";
+import { parseModelList } from "../../core/attribution/models.ts";
+import type { ModelName } from "../../core/attribution/types.ts";
+import { AppError } from "../../core/errors.ts";
+import {
+  type Acceleration,
+  DEFAULT_ROI_MODEL,
+  type EventOutcomes,
+  eventOutcomes,
+  headlineHorizon,
+  horizonInstant,
+  isPerJourneyModel,
+  type OfflineVsOnline,
+  offlineVsOnline,
+  type RoiHorizon,
+  roiCurve,
+} from "../../core/roi/index.ts";
+import type { Database, Tx } from "../../db/client.ts";
+import { rows } from "../../db/client.ts";
+import { eventCosts, events } from "../../db/schema/index.ts";
+import { type EventIndicators, eventIndicators } from "./event-indicators.ts";
+import { type JourneyScope, type LoadInfo, loadDeals } from "./load-deals.ts";
+
+/** The event row, or not_found naming the id (another organization's event is not found either). */
+async function requireEvent(tx: Tx, orgId: string, eventId: string) {
+  const [e] = await tx
+    .select()
+    .from(events)
+    .where(and(eq(events.orgId, orgId), eq(events.id, eventId)));
+  if (!e) throw new AppError("not_found", `no event ${eventId}`);
+  return e;
+}
+
+export interface ImpactOptions {
+  now: Date;
+  /** The horizon the outcomes ledger is read at (default: the event's headline horizon). */
+  horizon?: RoiHorizon | undefined;
+  /** The model of attributed amounts and ROI (default linear). */
+  model?: ModelName | undefined;
+  /** Models of `outcomes.byModel` (default all). */
+  models?: string | undefined;
+  scope?: JourneyScope | undefined;
+  lookbackDays?: number | undefined;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The API shape of the outcomes ledger: the core's, with instants as ISO strings. */
+function outcomesJson(o: EventOutcomes) {
+  const { asOf, acceleration, ...rest } = o;
+  return { asOf: iso(asOf), ...rest, acceleration: accelerationJson(acceleration) };
+}
+
+export function accelerationJson(a: Acceleration) {
+  return { ...a };
+}
+
+function offlineJson(o: OfflineVsOnline) {
+  return { ...o, asOf: iso(o.asOf) };
+}
+
+/** Warnings about data the numbers rest on: mixed currencies, stages the vocabulary does not know. */
+export function dataWarnings(info: LoadInfo, costCurrencies: readonly string[]): string[] {
+  const warnings: string[] = [];
+  const currencies = [...new Set([...info.currencies, ...costCurrencies])].sort();
+  if (currencies.length > 1) {
+    warnings.push(
+      `amounts in several currencies (${currencies.join(", ")}) are added as they are; convert them first`,
+    );
+  }
+  if (info.unknownStages.length > 0) {
+    warnings.push(
+      `stages not in the vocabulary weigh 0 in open pipeline: ${info.unknownStages.sort().join(", ")}`,
+    );
+  }
+  return warnings;
+}
+
+/**
+ * The impact report of one event: the indicators ledger and the outcomes ledger side by side (never summed), the
+ * ROI curve over every horizon (future ones marked not yet known), the headline horizon of its format, and the
+ * same model with and without offline touches. Everything is read as of the days it concerns, from one
+ * transaction under the caller's organization: another organization's event is simply not found.
+ */
+export async function eventImpact(db: Database, orgId: string, eventId: string, options: ImpactOptions) {
+  const model = options.model ?? DEFAULT_ROI_MODEL;
+  const models = parseModelList(options.models ?? "all");
+  const scope = options.scope ?? "account";
+  const lookbackDays = options.lookbackDays ?? 365;
+  const now = options.now.getTime();
+  return db.withOrg(orgId, async (tx) => {
+    const event = await requireEvent(tx, orgId, eventId);
+    const indicators: EventIndicators = await eventIndicators(tx, orgId, eventId);
+    const costRows = await tx
+      .select({ amount: eventCosts.amountMinor, currency: eventCosts.currency })
+      .from(eventCosts)
+      .where(and(eq(eventCosts.orgId, orgId), eq(eventCosts.eventId, eventId)));
+    const cost = costRows.reduce((s, r) => s + Number(r.amount), 0);
+    // Per-journey models need only the journeys this event's accounts or people took part in; a population model
+    // (markov, shapley) is fitted on every journey, so then everything is read.
+    const population = [model, ...models].some((m) => !isPerJourneyModel(m));
+    const { deals, info } = await loadDeals(tx, orgId, {
+      scope,
+      lookbackDays,
+      focusEventId: population ? undefined : eventId,
+    });
+    const startsAt = event.startsAt.getTime();
+    const endsAt = event.endsAt.getTime();
+    const headline = headlineHorizon(event.format);
+    const horizon = options.horizon ?? headline;
+    const asOf = Math.min(now, horizonInstant(endsAt, horizon));
+    const common = { eventId, eventStartsAt: startsAt, eventEndsAt: endsAt, model, lookbackDays };
+    const outcomes = eventOutcomes(deals, { ...common, asOf, models });
+    const roi = roiCurve(deals, { ...common, cost, now });
+    const comparison = offlineVsOnline(deals, { eventId, asOf, model, lookbackDays });
+    return {
+      event: {
+        id: event.id,
+        name: event.name,
+        type: event.type,
+        format: event.format,
+        status: event.status,
+        startsAt: event.startsAt.toISOString(),
+        endsAt: event.endsAt.toISOString(),
+      },
+      model,
+      scope,
+      lookbackDays,
+      horizon,
+      headlineHorizon: headline,
+      /** Money is in minor units (cents) of the organization's currency. */
+      currency: info.currencies[0] ?? costRows[0]?.currency ?? "USD",
+      indicators,
+      outcomes: outcomesJson(outcomes),
+      roi: roi.map((p) => ({ ...p, asOf: iso(p.asOf) })),
+      offlineVsOnline: offlineJson(comparison),
+      warnings: dataWarnings(
+        info,
+        costRows.map((r) => r.currency),
+      ),
+      computed: { deals: info.deals, touches: info.touches, loadMs: Math.round(info.ms) },
+    };
+  });
+}
+
+export type EventImpact = Awaited<ReturnType<typeof eventImpact>>;
+
+/** Events of the organization with their total cost (minor units), for the portfolio. */
+export async function eventsWithCost(db: Database, orgId: string) {
+  return db.withOrg(orgId, (tx) =>
+    rows<{
+      id: string;
+      name: string;
+      type: string;
+      format: "tactical" | "strategic";
+      status: string;
+      starts: number;
+      ends: number;
+      cost: number;
+      registrations: number;
+      leads: number;
+    }>(
+      tx,
+      sql`select e.id, e.name, e.type, e.format, e.status,
+            (extract(epoch from e.starts_at) * 1000)::float8 as starts,
+            (extract(epoch from e.ends_at) * 1000)::float8 as ends,
+            (select coalesce(sum(k.amount_minor), 0)::float8 from event_costs k
+               where k.org_id = e.org_id and k.event_id = e.id) as cost,
+            (select count(*)::int from registrations r where r.org_id = e.org_id and r.event_id = e.id
+               and r.status = 'registered') as registrations,
+            (select count(*)::int from leads l where l.org_id = e.org_id and l.event_id = e.id) as leads
+          from events e
+          where e.org_id = ${orgId} and e.status <> 'cancelled'
+          order by e.ends_at, e.id`,
+    ),
+  );
+}
