@@ -1,7 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../route.ts";
+import { answerFollowUp, makeCommitments, openCommitments, openFollowUp } from "./commitments.ts";
 import { answerDrill, openDrill } from "./drills.ts";
-import { answersSchema, errorResponses, json, jsonBody, tokenParams } from "./schemas.ts";
+import {
+  answersSchema,
+  commitmentsInputSchema,
+  errorResponses,
+  followUpInputSchema,
+  json,
+  jsonBody,
+  tokenParams,
+} from "./schemas.ts";
 import { openAttempt, saveAnswers, submitAttempt } from "./take-assessment.ts";
 
 const anyObject = z.record(z.string(), z.unknown());
@@ -91,6 +100,63 @@ export function registerPublicLearningRoutes(app: App): void {
     async (c) => {
       const { db, now } = c.var.services;
       return c.json(await answerDrill(db, c.req.valid("param").token, c.req.valid("json"), now()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/learn/{token}/commitments",
+      summary: "A learner's commitments to change (up to 3) and when the follow-up comes",
+      request: { params: tokenParams },
+      responses: { 200: json(anyObject, "Commitments"), ...errorResponses },
+    }),
+    async (c) => c.json(await openCommitments(c.var.services.db, c.req.valid("param").token), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/learn/{token}/commitments",
+      summary: "State up to 3 commitments to change; the follow-up is scheduled",
+      request: { params: tokenParams, ...jsonBody(commitmentsInputSchema) },
+      responses: { 200: json(anyObject, "Saved"), ...errorResponses },
+    }),
+    async (c) => {
+      const { db, now } = c.var.services;
+      return c.json(
+        await makeCommitments(db, c.req.valid("param").token, c.req.valid("json").statements, now()),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/learn/{token}/follow-up",
+      summary: "The commitments a follow-up link asks about",
+      request: { params: tokenParams },
+      responses: { 200: json(anyObject, "Commitments"), ...errorResponses },
+    }),
+    async (c) => c.json(await openFollowUp(c.var.services.db, c.req.valid("param").token), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/api/learn/{token}/follow-up/{commitmentId}",
+      summary: "Implemented fully, partly or not, and the barriers",
+      request: {
+        params: tokenParams.extend({ commitmentId: z.uuid() }),
+        ...jsonBody(followUpInputSchema),
+      },
+      responses: { 200: json(anyObject, "Saved"), ...errorResponses },
+    }),
+    async (c) => {
+      const { db, now } = c.var.services;
+      const { token, commitmentId } = c.req.valid("param");
+      return c.json(await answerFollowUp(db, token, { commitmentId, ...c.req.valid("json") }, now()), 200);
     },
   );
 }

@@ -3,6 +3,7 @@ import type { Role } from "../../db/schema/vocabulary.ts";
 import { anyRole } from "../auth/middleware.ts";
 import { type App, secured } from "../route.ts";
 import { issueLinks } from "./attempts.ts";
+import { commitmentLinks, listCommitments } from "./commitments.ts";
 import { createAssessment, listAssessments } from "./create-assessment.ts";
 import { getLearningReport } from "./get-learning-report.ts";
 import { registerPublicLearningRoutes } from "./public-routes.ts";
@@ -13,6 +14,7 @@ import {
   issueLinksSchema,
   json,
   jsonBody,
+  learnerLinksSchema,
 } from "./schemas.ts";
 
 /** Who may author assessments, send links and run credits and exports. */
@@ -104,6 +106,48 @@ export function registerLearningRoutes(app: App): void {
       const { db, now } = c.var.services;
       return c.json(await getLearningReport(db, c.var.caller.orgId, c.req.valid("param").id, now()), 200);
     },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(learningWriters, {
+        method: "post",
+        path: "/api/events/{id}/learner-links",
+        summary:
+          "Signed links for learners to state commitments to change, answer their follow-up, practise or claim credit",
+        request: { params: idParams, ...jsonBody(learnerLinksSchema) },
+        responses: { 200: json(anyObject, "Links"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db, config } = c.var.services;
+      const { personIds, kind } = c.req.valid("json");
+      return c.json(
+        await commitmentLinks(
+          db,
+          c.var.caller.orgId,
+          c.req.valid("param").id,
+          personIds,
+          kind,
+          config.THROUGHLINE_PUBLIC_URL,
+        ),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/events/{id}/commitments",
+        summary: "Commitments to change with follow-up answers, implemented share and barriers",
+        request: { params: idParams },
+        responses: { 200: json(anyObject, "Commitments"), ...errorResponses },
+      }),
+    ),
+    async (c) =>
+      c.json(await listCommitments(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
   );
 
   registerPublicLearningRoutes(app);

@@ -143,3 +143,11 @@ export const followUpInputSchema = z
   })
   .strict()
   .openapi("CommitmentFollowUp");
+
+export const learnerLinksSchema = z
+  .object({
+    personIds: z.array(z.uuid()).min(1).max(5000),
+    kind: z.enum(["commitments", "follow_up", "drill", "credit"]),
+  })
+  .strict()
+  .openapi("LearnerLinks");

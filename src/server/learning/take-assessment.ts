@@ -164,7 +164,8 @@ export async function saveAnswers(db: Database, token: string, input: AnswersInp
 
 /**
  * Submits an attempt (idempotent: a second submit returns the first). After the post-test the learner gets a
- * drill link: one reinforcement card per objective, practised apart from measurement.
+ * drill link (one reinforcement card per objective, practised apart from measurement) and a link to state
+ * commitments to change.
  */
 export async function submitAttempt(db: Database, token: string, now: Date, publicUrl?: string) {
   const link = await verifyLink(db, token, "attempt");
@@ -182,6 +183,7 @@ export async function submitAttempt(db: Database, token: string, now: Date, publ
         .where(and(eq(assessmentAttempts.orgId, link.o), eq(assessmentAttempts.id, attempt.id)));
     }
     let drillUrl: string | null = null;
+    let commitmentsUrl: string | null = null;
     if (attempt.phase === "post") {
       await ensureDrillCards(
         tx,
@@ -198,6 +200,13 @@ export async function submitAttempt(db: Database, token: string, now: Date, publ
         p: attempt.personId,
       });
       drillUrl = learnerUrl(publicUrl, drillToken);
+      const commitToken = await signLink(tx, {
+        o: link.o,
+        k: "commitments",
+        i: assessment.eventId,
+        p: attempt.personId,
+      });
+      commitmentsUrl = learnerUrl(publicUrl, commitToken);
     }
     return {
       submitted: true,
@@ -205,6 +214,7 @@ export async function submitAttempt(db: Database, token: string, now: Date, publ
       answered,
       total: items.length,
       drillUrl,
+      commitmentsUrl,
     };
   });
 }
