@@ -86,17 +86,15 @@ export async function makeCommitments(db: Database, token: string, statements: s
     }
     const due = new Date(now.getTime() + settings.commitmentFollowUpDays * DAY_MS);
     if (fresh.length > 0) {
-      await tx
-        .insert(commitments)
-        .values(
-          fresh.map((statement) => ({
-            orgId: link.o,
-            eventId: link.i,
-            personId: link.p!,
-            statement,
-            followUpDueAt: due,
-          })),
-        );
+      await tx.insert(commitments).values(
+        fresh.map((statement) => ({
+          orgId: link.o,
+          eventId: link.i,
+          personId: link.p!,
+          statement,
+          followUpDueAt: due,
+        })),
+      );
       await scheduleJob(tx, link.o, {
         kind: LEARNING_JOBS.commitmentFollowUp,
         runAt: existing[0]?.followUpDueAt ?? due,
