@@ -1,0 +1,79 @@
+import type { Database } from "../../db/client.ts";
+import { processScans, type ScanRequest } from "./process-scans.ts";
+import type { ScanResult } from "./scan.ts";
+
+interface Pending {
+  requests: ScanRequest[];
+  resolve: (results: ScanResult[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many scans go into one transaction. */
+const MAX_BATCH = 1_000;
+
+/**
+ * Group commit for check-ins. While one batch of an organization is being written, scans arriving from other
+ * kiosks wait and then go together in the next transaction, so under load the per-scan cost is a share of a few
+ * queries instead of a whole transaction, and with no load a scan goes alone, at once. If a batch fails, its
+ * requests are retried one by one so that one bad request cannot fail the others.
+ */
+export class CheckinBatcher {
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => Date,
+  ) {}
+
+  submit(orgId: string, requests: ScanRequest[]): Promise<ScanResult[]> {
+    return new Promise((resolve, reject) => {
+      let queue = this.queues.get(orgId);
+      if (!queue) {
+        queue = [];
+        this.queues.set(orgId, queue);
+      }
+      queue.push({ requests, resolve, reject });
+      if (!this.busy.has(orgId)) void this.drain(orgId);
+    });
+  }
+
+  private async drain(orgId: string): Promise<void> {
+    this.busy.add(orgId);
+    try {
+      for (;;) {
+        const queue = this.queues.get(orgId);
+        if (!queue || queue.length === 0) break;
+        const batch: Pending[] = [];
+        let size = 0;
+        while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.requests.length <= MAX_BATCH)) {
+          const next = queue.shift()!;
+          size += next.requests.length;
+          batch.push(next);
+        }
+        await this.write(orgId, batch);
+      }
+    } finally {
+      this.busy.delete(orgId);
+      if (this.queues.get(orgId)?.length === 0) this.queues.delete(orgId);
+    }
+  }
+
+  private async write(orgId: string, batch: Pending[]): Promise<void> {
+    const all = batch.flatMap((p) => p.requests);
+    try {
+      const results = await this.db.withOrg(orgId, (tx) => processScans(tx, orgId, all, this.now()));
+      let at = 0;
+      for (const p of batch) {
+        p.resolve(results.slice(at, at + p.requests.length));
+        at += p.requests.length;
+      }
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const p of batch) await this.write(orgId, [p]);
+    }
+  }
+}
