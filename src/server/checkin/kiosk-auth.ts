@@ -81,8 +81,7 @@ export function kioskOrRole(roles: readonly Role[]) {
     let claims = verified.get(token);
     if (!claims || claims.expiresMs <= nowMs) {
       const decoded = decodeToken(token);
-      if (decoded?.kind !== "kiosk")
-        throw new AppError("unauthenticated", "this is not a kiosk credential");
+      if (decoded?.kind !== "kiosk") throw new AppError("unauthenticated", "this is not a kiosk credential");
       const pub = await eventPublicKey(db, decoded.subjectId, decoded.eventId);
       if (!pub) throw new AppError("unauthenticated", "the kiosk credential names an unknown event");
       const check = verifyToken(token, publicKeyFromRaw(pub), { now: now(), kind: "kiosk" });
