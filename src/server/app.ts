@@ -4,11 +4,11 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../core/errors.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
-import { registerCheckinRoutes } from "./checkin/routes.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { errorResponse, validationError } from "./errors.ts";
 import { registerEventRoutes } from "./events/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
+import { registerImpactRoutes } from "./impact/routes.ts";
 import { registerLearningRoutes } from "./learning/routes.ts";
 import { registerRegistrationRoutes } from "./registration/routes.ts";
 
@@ -44,9 +44,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
   registerHealthRoutes(app);
   registerAuthRoutes(app);
   registerEventRoutes(app);
+  registerImpactRoutes(app);
   registerLearningRoutes(app);
   registerRegistrationRoutes(app);
-  registerCheckinRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {
     type: "apiKey",

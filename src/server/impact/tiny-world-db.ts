@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { buildTinyWorld, day, EVENT, tinyDeals } from "../../core/roi/test-world.ts";
+import { DAY_MS } from "../../core/roi/horizons.ts";
+import { buildTinyWorld, day, EVENT, T0, tinyDeals } from "../../core/roi/test-world.ts";
 import type { Database } from "../../db/client.ts";
 import {
   accounts,
@@ -21,13 +22,15 @@ export { buildTinyWorld, day, EVENT };
  * Inserts the tiny world of src/core/roi/test-world.ts into an organization (tests only): one account, person and
  * opportunity per deal, the deal's touches made by its person, one event ending at day 0 (the touches of the core
  * world's event id point at it), the given cost lines, and a few indicators (3 registered, 2 at the door, 2 ratings,
- * 1 lead). Returns the event id and the opportunity id of each deal.
+ * 1 lead). `t0` moves day 0 (default 2025-03-01). Returns the event id and the opportunity id of each deal.
  */
 export async function insertTinyWorld(
   db: Database,
   orgId: string,
   costs: number[] = [15_000, 5_000],
+  t0 = T0,
 ): Promise<{ eventId: string; oppIds: Record<string, string> }> {
+  const day = (n: number) => t0 + n * DAY_MS;
   const eventId = randomUUID();
   const oppIds: Record<string, string> = {};
   await db.withOrg(orgId, async (tx) => {
