@@ -1,10 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../route.ts";
 import { answerFollowUp, makeCommitments, openCommitments, openFollowUp } from "./commitments.ts";
+import { certificateByLink, claimCredit, openCredit } from "./credits.ts";
 import { answerDrill, openDrill } from "./drills.ts";
 import {
   answersSchema,
   commitmentsInputSchema,
+  creditClaimSchema,
   errorResponses,
   followUpInputSchema,
   json,
@@ -157,6 +159,51 @@ export function registerPublicLearningRoutes(app: App): void {
       const { db, now } = c.var.services;
       const { token, commitmentId } = c.req.valid("param");
       return c.json(await answerFollowUp(db, token, { commitmentId, ...c.req.valid("json") }, now()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/learn/{token}/credit",
+      summary: "What attendance earned for the learner, and what was claimed or issued",
+      request: { params: tokenParams },
+      responses: { 200: json(anyObject, "Credit"), ...errorResponses },
+    }),
+    async (c) => c.json(await openCredit(c.var.services.db, c.req.valid("param").token), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/learn/{token}/credit",
+      summary: "Claim credit (at most what attendance supports)",
+      request: { params: tokenParams, ...jsonBody(creditClaimSchema) },
+      responses: { 200: json(anyObject, "Claimed"), ...errorResponses },
+    }),
+    async (c) => {
+      const { db, now } = c.var.services;
+      return c.json(await claimCredit(db, c.req.valid("param").token, c.req.valid("json").hours, now()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/learn/{token}/certificate.pdf",
+      summary: "The learner's certificate once the credit is issued",
+      request: { params: tokenParams },
+      responses: {
+        200: { content: { "application/pdf": { schema: z.string() } }, description: "Certificate PDF" },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { pdf, certificateNo } = await certificateByLink(c.var.services.db, c.req.valid("param").token);
+      return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": `attachment; filename="certificate-${certificateNo}.pdf"`,
+      }) as never;
     },
   );
 }

@@ -4,6 +4,7 @@ import { anyRole } from "../auth/middleware.ts";
 import { type App, secured } from "../route.ts";
 import { issueLinks } from "./attempts.ts";
 import { commitmentLinks, listCommitments } from "./commitments.ts";
+import { registerComplianceRoutes } from "./compliance-routes.ts";
 import { createAssessment, listAssessments } from "./create-assessment.ts";
 import { getLearningReport } from "./get-learning-report.ts";
 import { registerPublicLearningRoutes } from "./public-routes.ts";
@@ -150,5 +151,6 @@ export function registerLearningRoutes(app: App): void {
       c.json(await listCommitments(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
   );
 
+  registerComplianceRoutes(app);
   registerPublicLearningRoutes(app);
 }

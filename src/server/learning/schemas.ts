@@ -151,3 +151,56 @@ export const learnerLinksSchema = z
   })
   .strict()
   .openapi("LearnerLinks");
+
+const changeKinds = z.enum(["competence", "performance", "patient_outcomes"]);
+
+export const accreditationSchema = z
+  .object({
+    providerActivityId: z.string().min(1).max(100),
+    activityType: z.string().min(1).max(100).optional(),
+    providership: z.enum(["Direct", "Joint"]).optional(),
+    jointProviders: z.array(z.string().min(1).max(300)).max(20).optional(),
+    city: z.string().max(120).nullable().optional(),
+    state: z.string().max(120).nullable().optional(),
+    country: z.string().max(120).nullable().optional(),
+    hoursOfInstruction: z.number().min(0).max(9999).nullable().optional(),
+    creditsDesignated: z.number().min(0).max(9999).nullable().optional(),
+    designedToChange: z.array(changeKinds).max(3).optional(),
+    changesEvaluated: z.array(changeKinds).max(3).optional(),
+    competencies: z.array(z.string().min(1).max(200)).max(20).optional(),
+    commercialSupport: z.boolean().optional(),
+    commercialSupporters: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(300),
+            monetaryAmount: z.number().min(0).optional(),
+            inKind: z.string().max(300).optional(),
+          })
+          .strict(),
+      )
+      .max(50)
+      .optional(),
+    description: z.string().max(20_000).nullable().optional(),
+  })
+  .strict()
+  .openapi("Accreditation");
+
+export const learnerProfileSchema = z
+  .object({
+    licenseState: z.string().max(60).nullable().optional(),
+    licenseNumber: z.string().max(60).nullable().optional(),
+    certifyingBoard: z.string().max(120).nullable().optional(),
+    boardId: z.string().max(60).nullable().optional(),
+    birthMonth: z.number().int().min(1).max(12).nullable().optional(),
+    birthDay: z.number().int().min(1).max(31).nullable().optional(),
+  })
+  .strict()
+  .openapi("LearnerProfile");
+
+export const creditClaimSchema = z
+  .object({ hours: z.number().min(0.01).max(999).optional() })
+  .strict()
+  .openapi("CreditClaim");
+
+export const headerQuery = z.object({ header: z.enum(["true", "false"]).default("false") }).strict();
