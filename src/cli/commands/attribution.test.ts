@@ -1,9 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
 import { modelNames } from "../../core/attribution/index.ts";
+import type { Database } from "../../db/client.ts";
+import { day, insertTinyWorld } from "../../server/impact/tiny-world-db.ts";
 import { runCli } from "../main.ts";
+import { database } from "./attribution.ts";
 
 const SAMPLE = "/work/shared/data/channelattribution-paths.csv";
 const dir = mkdtempSync(join(tmpdir(), "attribution-cli-"));
@@ -134,12 +138,6 @@ describe("throughline attribution usage and input errors", () => {
     expect(err).toContain('unknown model "markof"; valid models: first_touch,');
   });
 
-  it("requires --journeys until database mode lands", async () => {
-    const { code, err } = await cli("--model", "all");
-    expect(code).toBe(2);
-    expect(err).toContain("--journeys is required until database mode lands");
-  });
-
   it("refuses database-mode flags with a CSV, unknown flags and bad values", async () => {
     expect((await cli("--journeys", SAMPLE, "--model", "all", "--from", "2025-01-01")).err).toContain(
       "--from apply to database mode only",
@@ -186,5 +184,65 @@ describe("throughline attribution usage and input errors", () => {
       removal_effect: {},
       p_conversion: 0,
     });
+  });
+});
+
+describe("throughline attribution (database mode)", () => {
+  let db: Database;
+  let eventId: string;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    const orgId = await createTestOrg(db, "Cli");
+    ({ eventId } = await insertTinyWorld(db, orgId));
+    database.open = async () => ({ ...db, close: async () => {} });
+    database.now = () => new Date(day(400));
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it("credits won revenue from the organization's journeys, influenced and sourced apart", async () => {
+    const { code, out } = await cli("--model", "linear,markov", "--by", "event", "--scope", "account");
+    expect(code).toBe(0);
+    const body = JSON.parse(out) as {
+      journeys: { won: number };
+      influenced: { linear: { value: Record<string, number> }; markov: { removal_effect: unknown } };
+      sourced: Record<string, unknown>;
+    };
+    expect(body.journeys.won).toBe(2);
+    expect(body.influenced.linear.value[eventId]).toBeCloseTo(100_000 / 3, 6);
+    expect(body.influenced.markov.removal_effect).toBeDefined();
+    expect(Object.keys(body.sourced)).toEqual(["linear", "markov"]);
+  });
+
+  it("reads a period on the close date, online touches only, as a table or CSV", async () => {
+    const table = await cli(
+      "--model",
+      "linear",
+      "--from",
+      "2025-06-01",
+      "--to",
+      "2025-06-30",
+      "--online-only",
+      "--format",
+      "table",
+    );
+    expect(table.code).toBe(0);
+    expect(table.out).toContain("2 deals (1 won, 1 lost, 0 open)"); // D4 lost on 2025-06-09, D1 won on 06-29
+    expect(table.out).toContain("INFLUENCED");
+    expect(table.out).toMatch(/email\s+0\.50\s+50,000\.00/);
+    const csv = await cli("--model", "linear", "--format", "csv", "--by", "event");
+    expect(csv.out.split("\n")[0]).toBe("window,model,event,conversions,value,removal_effect");
+    expect(csv.out).toContain(`influenced,linear,${eventId},`);
+  });
+
+  it("refuses a bad scope, a reversed period and an unknown organization", async () => {
+    expect((await cli("--model", "linear", "--scope", "team")).err).toContain("flag --scope");
+    const reversed = await cli("--model", "linear", "--from", "2025-12-01", "--to", "2025-01-01");
+    expect(reversed.code).toBe(1);
+    expect(reversed.err).toContain("from (2025-12-01) is after to");
+    const org = await cli("--model", "linear", "--org", "nowhere");
+    expect(org.code).toBe(2);
+    expect(org.err).toContain('no organization "nowhere"');
   });
 });

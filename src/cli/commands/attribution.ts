@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { z } from "zod";
+import { loadConfig } from "../../config.ts";
 import {
   type AttributionOptions,
   type AttributionResult,
@@ -10,6 +11,14 @@ import {
   runAttribution,
 } from "../../core/attribution/index.ts";
 import { AppError } from "../../core/errors.ts";
+import type { Database } from "../../db/client.ts";
+import { openMigratedDatabase } from "../../db/open-from-config.ts";
+import {
+  attributionFromDatabase,
+  type DatabaseAttribution,
+} from "../../server/impact/attribution-service.ts";
+import { journeyScopes } from "../../server/impact/load-deals.ts";
+import { resolveOrg } from "../../server/impact/resolve.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 
 /** The engine entry point, re-exported for the database mode (journeys from the database instead of a CSV). */
@@ -19,15 +28,18 @@ const booleanFlag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v
 
 const flagsSchema = z
   .object({
-    /** Aggregated-path CSV (path,conversions,value,nulls). Without it, database mode (not available yet). */
+    /** Aggregated-path CSV (path,conversions,value,nulls). Without it, database mode. */
     journeys: z.string().min(1).optional(),
     model: z.string().min(1),
     format: z.enum(["json", "csv", "table"]).default("json"),
-    // Database mode only (reserved so the schema is ready): period, scope and the digital-only view.
+    // Database mode only: period (close date), scope, the digital-only view, the credit key, the organization.
     from: z.iso.date().optional(),
     to: z.iso.date().optional(),
-    scope: z.string().min(1).optional(),
+    scope: z.enum(journeyScopes).optional(),
     onlineOnly: booleanFlag.optional(),
+    by: z.enum(["channel", "event", "campaign"]).optional(),
+    org: z.string().min(1).optional(),
+    lookbackDays: z.coerce.number().int().min(0).max(3650).optional(),
     // Model settings.
     halfLifeDays: z.coerce.number().positive().optional(),
     weights: z.string().min(1).optional(),
@@ -155,24 +167,107 @@ function settingsFrom(flags: Flags): AttributionOptions {
   return settings;
 }
 
+/** How database mode reaches the database and the clock; tests swap these. */
+export const database = {
+  open: (): Promise<Database> => openMigratedDatabase(loadConfig()),
+  now: (): Date => new Date(),
+};
+
+const dbOnlyFlags = ["from", "to", "scope", "onlineOnly", "by", "org", "lookbackDays"] as const;
+const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Swaps id keys (events) for "name (id…)" in a copy of the results, for people reading a table or CSV. */
+function relabel(
+  results: Record<string, AttributionResult>,
+  labels: Record<string, string>,
+): Record<string, AttributionResult> {
+  if (Object.keys(labels).length === 0) return results;
+  const name = (k: string) => (labels[k] ? `${labels[k]} (${k.slice(0, 8)})` : k);
+  const map = (r: Record<string, number>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [name(k), v]));
+  return Object.fromEntries(
+    Object.entries(results).map(([m, r]) => [
+      m,
+      { ...r, conversions: map(r.conversions), value: map(r.value) },
+    ]),
+  );
+}
+
+/** Prints database-mode results: influenced (touches up to close) and sourced (up to creation) apart. */
+export function printDatabaseAttribution(r: DatabaseAttribution, format: Flags["format"]): string {
+  if (format === "json") {
+    const { influenced, sourced, ...meta } = r;
+    return JSON.stringify({ ...meta, influenced: toJson(influenced), sourced: toJson(sourced) }, null, 2);
+  }
+  if (format === "csv") {
+    const lines = [`window,model,${r.by},conversions,value,removal_effect`];
+    for (const window of ["influenced", "sourced"] as const) {
+      for (const line of toCsv(r[window]).split("\n").slice(1)) lines.push(`${window},${line}`);
+    }
+    return lines.join("\n");
+  }
+  const head =
+    `${r.journeys.deals} deals (${r.journeys.won} won, ${r.journeys.lost} lost, ${r.journeys.open} open), ` +
+    `${r.journeys.touches} touches; scope ${r.scope}; by ${r.by}; lookback ${r.lookbackDays} days` +
+    `${r.from || r.to ? `; closed ${r.from ?? "…"} to ${r.to ?? "…"}` : ""}${r.onlineOnly ? "; online touches only" : ""}` +
+    "; money in minor units";
+  return [
+    head,
+    ...r.warnings.map((w) => `warning: ${w}`),
+    "",
+    "INFLUENCED (touches up to each deal's close)",
+    toTable(relabel(r.influenced, r.labels)),
+    "",
+    "SOURCED (touches up to each deal's creation)",
+    toTable(relabel(r.sourced, r.labels)),
+  ].join("\n");
+}
+
+async function runDatabaseMode(
+  flags: Flags,
+  models: string,
+  io: { out: (t: string) => void },
+): Promise<number> {
+  const db = await database.open();
+  try {
+    const org = await resolveOrg(db, flags.org);
+    const result = await attributionFromDatabase(db, org.id, {
+      models,
+      by: flags.by ?? "channel",
+      scope: flags.scope ?? "account",
+      from: flags.from,
+      to: flags.to,
+      onlineOnly: flags.onlineOnly ?? false,
+      lookbackDays: flags.lookbackDays,
+      settings: settingsFrom(flags),
+      now: database.now(),
+    });
+    io.out(printDatabaseAttribution(result, flags.format));
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
 export const command: Command = {
   name: "attribution",
   summary: "Multi-touch attribution of conversions and value to channels",
   usage:
     "throughline attribution --journeys <paths.csv> --model <name[,name…]|all> [--format json|csv|table] " +
-    "[--half-life-days n] [--weights ch=w,…] [--seed n] [--samples n]",
+    "[--half-life-days n] [--weights ch=w,…] [--seed n] [--samples n]\n" +
+    "       throughline attribution --model <name[,name…]|all> [--from YYYY-MM-DD] [--to YYYY-MM-DD] " +
+    "[--scope person|account] [--online-only] [--by channel|event|campaign] [--lookback-days n] [--org slug] " +
+    "[--format json|csv|table]   (database mode: journeys of the organization's opportunities)",
   async run(args, io) {
     const { flags, positional } = parseFlags(args, flagsSchema, ["onlineOnly"]);
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     const models = parseModelList(flags.model);
-    if (flags.journeys === undefined) {
-      throw new UsageError("--journeys is required until database mode lands");
-    }
-    const dbOnly = (["from", "to", "scope", "onlineOnly"] as const).filter((k) => flags[k] !== undefined);
+    if (flags.journeys === undefined) return runDatabaseMode(flags, models.join(","), io);
+    const dbOnly = dbOnlyFlags.filter((k) => flags[k] !== undefined);
     if (dbOnly.length > 0) {
       throw new UsageError(
-        `${dbOnly.map((k) => `--${k === "onlineOnly" ? "online-only" : k}`).join(", ")} apply to database mode ` +
-          "only; an aggregated-path CSV has no dates, scopes or online flags",
+        `${dbOnly.map(kebab).join(", ")} apply to database mode only; an aggregated-path CSV has no dates, ` +
+          "scopes, online flags, events or organizations",
       );
     }
     const table = await readJourneysCsv(flags.journeys);
