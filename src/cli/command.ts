@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError } from "../core/errors.ts";
 
 /** One CLI command: `throughline <name> …`. Each lives in src/cli/commands/<name>.ts and exports `command`. */
@@ -43,7 +43,8 @@ export function parseFlags<S extends z.ZodType>(
     else if (booleans.includes(name)) raw[name] = true;
     else {
       const value = args[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`flag --${toKebab(name)} needs a value`);
+      if (value === undefined || value.startsWith("--"))
+        throw new UsageError(`flag --${toKebab(name)} needs a value`);
       raw[name] = value;
       i++;
     }
@@ -69,7 +70,8 @@ function toKebab(s: string): string {
 
 /** Turns a domain error into a CLI line. */
 export function describeError(error: unknown): string {
-  if (error instanceof AppError) return `${error.code}: ${error.message}${error.field ? ` (field ${error.field})` : ""}`;
+  if (error instanceof AppError)
+    return `${error.code}: ${error.message}${error.field ? ` (field ${error.field})` : ""}`;
   if (error instanceof Error) return error.message;
   return String(error);
 }
