@@ -1,6 +1,6 @@
 // Precision and recall of an extractor per field, against notes annotated by hand.
 
-import { contentTokens, tokenF1 } from "./text.ts";
+import { budgetAmounts, contentTokens, tokenF1 } from "./text.ts";
 import { type LeadFieldName, type LeadFields, leadFieldNames, type Stakeholder } from "./vocabulary.ts";
 
 /** Counts behind one field's precision and recall. */
@@ -22,22 +22,6 @@ export interface FieldScore {
 export const TEXT_MATCH_F1 = 0.5;
 
 const TEXT_FIELDS = new Set<LeadFieldName>(["problem", "useCase", "timeline", "nextStep"]);
-
-/** Amounts in a budget text, in units ("$25-40k" -> 25000, 40000). */
-export function budgetAmounts(text: string): number[] {
-  const out: number[] = [];
-  const re = /(\d[\d,]*(?:\.\d+)?)(?:\s?-\s?(\d[\d,]*(?:\.\d+)?))?\s?(k|m|mm|million|thousand)?\b/gi;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const unit = (m[3] ?? "").toLowerCase();
-    const mult = unit === "k" || unit === "thousand" ? 1e3 : unit ? 1e6 : 1;
-    for (const raw of [m[1], m[2]]) {
-      if (!raw) continue;
-      const n = Number(raw.replace(/,/g, "")) * mult;
-      if (n >= 100) out.push(n);
-    }
-  }
-  return out.sort((a, b) => a - b);
-}
 
 function sameBudget(a: string, b: string): boolean {
   const x = budgetAmounts(a);

@@ -114,3 +114,19 @@ export function tidy(text: string): string {
     .replace(/[\s,;:.!–—-]+$/, "")
     .replace(/\s{2,}/g, " ");
 }
+
+/** Amounts in a budget text, in units ("$25-40k" -> 25000, 40000). */
+export function budgetAmounts(text: string): number[] {
+  const out: number[] = [];
+  const re = /(\d[\d,]*(?:\.\d+)?)(?:\s?-\s?(\d[\d,]*(?:\.\d+)?))?\s?(k|m|mm|million|thousand)?\b/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const unit = (m[3] ?? "").toLowerCase();
+    const mult = unit === "k" || unit === "thousand" ? 1e3 : unit ? 1e6 : 1;
+    for (const raw of [m[1], m[2]]) {
+      if (!raw) continue;
+      const n = Number(raw.replace(/,/g, "")) * mult;
+      if (n >= 100) out.push(n);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
