@@ -83,10 +83,24 @@ describe("event impact report", () => {
       attributed: close(33_333.3333),
     });
     expect(r.outcomes.acceleration).toMatchObject({ status: "compared", matched: 1, daysSavedMean: 30 });
-    expect(Object.keys(r.outcomes.byModel)).toContain("markov");
+    expect(Object.keys(r.outcomes.byModel)).not.toContain("markov");
+    expect(Object.keys(r.outcomes.byModel)).toContain("w_shaped");
     expect(r.offlineVsOnline.event.onlineOnly.wonRevenue).toBe(0);
     expect(r.offlineVsOnline.event.difference.wonRevenue).toBeCloseTo(33_333.3333, 3);
     expect(r).not.toHaveProperty("score");
+  });
+
+  it("gives the same numbers from the focused read as from reading everything", async () => {
+    const now = new Date(day(400));
+    const focused = await eventImpact(db, orgId, eventId, { now, models: "linear,time_decay" });
+    const full = await eventImpact(db, orgId, eventId, { now, models: "linear,time_decay,markov" });
+    expect(focused.computed.deals).toBe(4); // D1, D2, D4 with their touches; D3 as an acceleration control
+    expect(focused.computed.touches).toBe(7);
+    expect(full.computed.touches).toBe(8);
+    expect(focused.roi).toEqual(full.roi);
+    expect(focused.outcomes.byModel.time_decay).toEqual(full.outcomes.byModel.time_decay);
+    expect(focused.outcomes.acceleration).toEqual(full.outcomes.acceleration);
+    expect(full.outcomes.byModel.markov!.weightedPipeline).toBeGreaterThan(0); // as of day 90: nothing won yet
   });
 
   it("reports ROI as null when the event has no cost", async () => {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { parseModelList } from "../../core/attribution/models.ts";
-import type { ModelName } from "../../core/attribution/types.ts";
+import { type ModelName, modelNames } from "../../core/attribution/types.ts";
 import { AppError } from "../../core/errors.ts";
 import {
   type Acceleration,
@@ -37,7 +37,7 @@ export interface ImpactOptions {
   horizon?: RoiHorizon | undefined;
   /** The model of attributed amounts and ROI (default linear). */
   model?: ModelName | undefined;
-  /** Models of `outcomes.byModel` (default all). */
+  /** Models of `outcomes.byModel` (default: the per-journey ones; "all" adds markov and shapley, which read everything). */
   models?: string | undefined;
   scope?: JourneyScope | undefined;
   lookbackDays?: number | undefined;
@@ -84,7 +84,7 @@ export function dataWarnings(info: LoadInfo, costCurrencies: readonly string[]):
  */
 export async function eventImpact(db: Database, orgId: string, eventId: string, options: ImpactOptions) {
   const model = options.model ?? DEFAULT_ROI_MODEL;
-  const models = parseModelList(options.models ?? "all");
+  const models = options.models ? parseModelList(options.models) : modelNames.filter(isPerJourneyModel);
   const scope = options.scope ?? "account";
   const lookbackDays = options.lookbackDays ?? 365;
   const now = options.now.getTime();

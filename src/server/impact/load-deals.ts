@@ -19,6 +19,9 @@ import { opportunityStages, stageProbability } from "../../db/schema/vocabulary.
  *   belong to it whoever made them. Account-level touches without a person are not part of a person journey.
  */
 export type JourneyScope = "person" | "account";
+
+/** The longest ROI horizon: acceleration controls closing later than this after the event are never compared. */
+const MAX_HORIZON_DAYS = 365;
 export const journeyScopes = ["person", "account"] as const;
 
 /** The product's stages with their open-pipeline probabilities and closed outcomes. */
@@ -37,8 +40,10 @@ export interface LoadDealsOptions {
   /** Only opportunities closed on or before this instant (open ones are then left out). */
   closedTo?: Date;
   /**
-   * Load touches only for the accounts an event touched (account scope) or its people (person scope). Enough for
-   * per-journey models and for acceleration (whose controls need no touches); population models need everything.
+   * Load only what one event's report needs: the deals, histories and touches of the accounts the event touched,
+   * plus the other accounts' won deals that were open when it ended (acceleration controls, without touches, with
+   * the stage they were in at the event's end). Enough for per-journey models and for acceleration; population
+   * models (markov, shapley) need everything.
    */
   focusEventId?: string;
 }
@@ -81,28 +86,75 @@ interface TouchRow {
 
 const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 
+/** Accounts an event touched: through the touch's account, or the account of the person touched. */
+const focusAccounts = (orgId: string, eventId: string) =>
+  sql`select coalesce(e.account_id, ep.account_id) from touchpoints e
+      left join people ep on ep.org_id = e.org_id and ep.id = e.person_id
+      where e.org_id = ${orgId} and e.event_id = ${eventId} and coalesce(e.account_id, ep.account_id) is not null`;
+
 /** The opportunities taking part, ordered by account then creation. */
-async function loadOpportunities(tx: Tx, orgId: string, options: LoadDealsOptions): Promise<OppRow[]> {
-  const period: SQL[] = [];
-  if (options.closedFrom) period.push(sql`and o.closed_at >= ${options.closedFrom.toISOString()}`);
-  if (options.closedTo) period.push(sql`and o.closed_at <= ${options.closedTo.toISOString()}`);
+async function loadOpportunities(
+  tx: Tx,
+  orgId: string,
+  options: LoadDealsOptions,
+  focus: SQL | null,
+): Promise<OppRow[]> {
+  const where: SQL[] = [];
+  if (options.closedFrom) where.push(sql`and o.closed_at >= ${options.closedFrom.toISOString()}`);
+  if (options.closedTo) where.push(sql`and o.closed_at <= ${options.closedTo.toISOString()}`);
+  if (focus) where.push(sql`and o.account_id in (${focus})`);
   return rows<OppRow>(
     tx,
     sql`select o.id, o.account_id, o.amount_minor::float8 as amount, o.currency, o.stage,
           ${epochMs(sql`o.opened_at`)} as opened, ${epochMs(sql`o.closed_at`)} as closed, o.is_won, a.segment
         from opportunities o
         join accounts a on a.org_id = o.org_id and a.id = o.account_id
-        where o.org_id = ${orgId} ${sql.join(period, sql` `)}
+        where o.org_id = ${orgId} ${sql.join(where, sql` `)}
         order by o.account_id, o.opened_at, o.id`,
   );
 }
 
-/** Stage histories of the organization's opportunities, in time order per opportunity. */
-async function loadStages(tx: Tx, orgId: string): Promise<StageRow[]> {
+/**
+ * Acceleration candidates outside the focus accounts: won deals open when the event ended that closed within the
+ * longest horizon after it. They need no touches (the event did not touch their accounts), only the stage they were
+ * in when the event ended, which the query reads from the history.
+ */
+async function loadControls(
+  tx: Tx,
+  orgId: string,
+  eventId: string,
+  focus: SQL,
+): Promise<(OppRow & { stage_at_end: string })[]> {
+  const ends = sql`(select ends_at from events where org_id = ${orgId} and id = ${eventId})`;
+  return rows<OppRow & { stage_at_end: string }>(
+    tx,
+    sql`select o.id, o.account_id, o.amount_minor::float8 as amount, o.currency, o.stage,
+          ${epochMs(sql`o.opened_at`)} as opened, ${epochMs(sql`o.closed_at`)} as closed, o.is_won, a.segment,
+          coalesce(
+            (select s.to_stage from stage_changes s where s.org_id = o.org_id and s.opportunity_id = o.id
+               and s.changed_at <= ${ends} order by s.changed_at desc, s.id desc limit 1),
+            (select s.from_stage from stage_changes s where s.org_id = o.org_id and s.opportunity_id = o.id
+               order by s.changed_at, s.id limit 1),
+            'prospecting') as stage_at_end
+        from opportunities o
+        join accounts a on a.org_id = o.org_id and a.id = o.account_id
+        where o.org_id = ${orgId} and o.is_won and o.opened_at <= ${ends} and o.closed_at > ${ends}
+          and o.closed_at <= ${ends} + interval '${sql.raw(String(MAX_HORIZON_DAYS))} days'
+          and o.account_id not in (${focus})
+        order by o.id`,
+  );
+}
+
+/** Stage histories of the opportunities taking part, in time order per opportunity. */
+async function loadStages(tx: Tx, orgId: string, focus: SQL | null): Promise<StageRow[]> {
+  const only = focus
+    ? sql`and s.opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
+            and o.account_id in (${focus}))`
+    : sql``;
   return rows<StageRow>(
     tx,
     sql`select s.opportunity_id, ${epochMs(sql`s.changed_at`)} as at, s.from_stage, s.to_stage
-        from stage_changes s where s.org_id = ${orgId}
+        from stage_changes s where s.org_id = ${orgId} ${only}
         order by s.opportunity_id, s.changed_at, s.id`,
   );
 }
@@ -117,51 +169,64 @@ async function loadTouches(
   orgId: string,
   scope: JourneyScope,
   since: number,
-  focusEventId: string | undefined,
+  focus: SQL | null,
 ): Promise<TouchRow[]> {
   const cols = sql`${epochMs(sql`t.occurred_at`)} as at, t.channel, t.kind, t.online, t.event_id::text as event_id,
     t.campaign`;
   const from = new Date(since).toISOString();
   if (scope === "account") {
-    const focus = focusEventId
-      ? sql`and coalesce(t.account_id, p.account_id) in (
-            select coalesce(e.account_id, ep.account_id) from touchpoints e
-            left join people ep on ep.org_id = e.org_id and ep.id = e.person_id
-            where e.org_id = ${orgId} and e.event_id = ${focusEventId})`
-      : sql``;
+    // With a focus, two index paths instead of one scan: touches carrying a focus account, and account-less
+    // touches of the focus accounts' people.
+    if (focus) {
+      return rows<TouchRow>(
+        tx,
+        sql`select g, at, channel, kind, online, event_id, campaign from (
+              select t.account_id::text as g, ${cols}, t.occurred_at as o, t.id
+                from touchpoints t
+                where t.org_id = ${orgId} and t.occurred_at >= ${from} and t.account_id in (${focus})
+              union all
+              select p.account_id::text as g, ${cols}, t.occurred_at as o, t.id
+                from people p
+                join touchpoints t on t.org_id = p.org_id and t.person_id = p.id
+                where p.org_id = ${orgId} and p.account_id in (${focus}) and t.account_id is null
+                  and t.occurred_at >= ${from}) x
+            order by g, o, id`,
+      );
+    }
     return rows<TouchRow>(
       tx,
       sql`select coalesce(t.account_id, p.account_id)::text as g, ${cols}
           from touchpoints t
           left join people p on p.org_id = t.org_id and p.id = t.person_id
           where t.org_id = ${orgId} and t.occurred_at >= ${from}
-            and coalesce(t.account_id, p.account_id) is not null ${focus}
+            and coalesce(t.account_id, p.account_id) is not null
           order by 1, t.occurred_at, t.id`,
     );
   }
   // Person scope: touches of people, and touches carrying an opportunity id (grouped under "opp:<id>"). With a
-  // focus event: the people of every account it touched (a contact's journey must be whole, not just the part
-  // that met the event), the people it touched directly, and every touch carrying an opportunity id.
-  const focus = focusEventId
-    ? sql`and (t.opportunity_id is not null or t.person_id in (
-            select p2.id from people p2 where p2.org_id = ${orgId} and p2.account_id in (
-              select coalesce(e.account_id, ep.account_id) from touchpoints e
-              left join people ep on ep.org_id = e.org_id and ep.id = e.person_id
-              where e.org_id = ${orgId} and e.event_id = ${focusEventId})
-            union select e.person_id from touchpoints e where e.org_id = ${orgId} and e.event_id = ${focusEventId}))`
+  // focus: the people of the focus accounts (a contact's journey must be whole, not only the part that met the
+  // event) and the touches carrying one of their opportunities.
+  const only = focus
+    ? sql`and (t.person_id in (select p2.id from people p2 where p2.org_id = ${orgId} and p2.account_id in (${focus}))
+            or t.opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
+              and o.account_id in (${focus})))`
     : sql``;
   return rows<TouchRow>(
     tx,
     sql`select coalesce(t.person_id::text, 'opp:' || t.opportunity_id::text) as g, ${cols}
         from touchpoints t
         where t.org_id = ${orgId} and t.occurred_at >= ${from}
-          and (t.person_id is not null or t.opportunity_id is not null) ${focus}
+          and (t.person_id is not null or t.opportunity_id is not null) ${only}
         order by 1, t.occurred_at, t.id`,
   );
 }
 
 /** The contacts of each opportunity (person scope); see JourneyScope. */
-async function loadContacts(tx: Tx, orgId: string): Promise<Map<string, string[]>> {
+async function loadContacts(tx: Tx, orgId: string, focus: SQL | null): Promise<Map<string, string[]>> {
+  const only = focus
+    ? sql`where opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
+            and o.account_id in (${focus}))`
+    : sql``;
   const linked = await rows<{ opportunity_id: string; person_id: string }>(
     tx,
     sql`select distinct opportunity_id::text, person_id::text from (
@@ -169,7 +234,7 @@ async function loadContacts(tx: Tx, orgId: string): Promise<Map<string, string[]
             where t.org_id = ${orgId} and t.opportunity_id is not null and t.person_id is not null
           union all
           select l.opportunity_id, l.person_id from leads l
-            where l.org_id = ${orgId} and l.opportunity_id is not null) x
+            where l.org_id = ${orgId} and l.opportunity_id is not null) x ${only}
         order by 1, 2`,
   );
   const byOpp = new Map<string, string[]>();
@@ -181,11 +246,12 @@ async function loadContacts(tx: Tx, orgId: string): Promise<Map<string, string[]
   return byOpp;
 }
 
-async function loadCommittees(tx: Tx, orgId: string): Promise<Map<string, string[]>> {
+async function loadCommittees(tx: Tx, orgId: string, focus: SQL | null): Promise<Map<string, string[]>> {
+  const only = focus ? sql`and account_id in (${focus})` : sql``;
   const members = await rows<{ account_id: string; id: string }>(
     tx,
     sql`select account_id::text, id::text from people
-        where org_id = ${orgId} and account_id is not null and buying_role is not null
+        where org_id = ${orgId} and account_id is not null and buying_role is not null ${only}
         order by account_id, id`,
   );
   const byAccount = new Map<string, string[]>();
@@ -244,9 +310,12 @@ export async function loadDeals(
 ): Promise<{ deals: DealSet; info: LoadInfo }> {
   const started = performance.now();
   const lookbackDays = options.lookbackDays ?? 365;
-  const opps = await loadOpportunities(tx, orgId, options);
+  const focus = options.focusEventId ? focusAccounts(orgId, options.focusEventId) : null;
+  const opps = await loadOpportunities(tx, orgId, options, focus);
+  const controls =
+    options.focusEventId && focus ? await loadControls(tx, orgId, options.focusEventId, focus) : [];
   const builder = new DealSetBuilder(productStages, lookbackDays);
-  if (opps.length === 0) {
+  if (opps.length === 0 && controls.length === 0) {
     return {
       deals: builder.build(),
       info: { deals: 0, touches: 0, currencies: [], unknownStages: [], ms: performance.now() - started },
@@ -256,11 +325,11 @@ export async function loadDeals(
   for (const o of opps) since = Math.min(since, o.opened);
   since -= lookbackDays * DAY_MS;
   // One transaction, one connection: the queries run one after the other.
-  const stageRows = await loadStages(tx, orgId);
-  const touches = await loadTouches(tx, orgId, options.scope, since, options.focusEventId);
+  const stageRows = await loadStages(tx, orgId, focus);
+  const touches = opps.length > 0 ? await loadTouches(tx, orgId, options.scope, since, focus) : [];
   const person = options.scope === "person";
-  const contacts = person ? await loadContacts(tx, orgId) : new Map<string, string[]>();
-  const committees = person ? await loadCommittees(tx, orgId) : new Map<string, string[]>();
+  const contacts = person ? await loadContacts(tx, orgId, focus) : new Map<string, string[]>();
+  const committees = person ? await loadCommittees(tx, orgId, focus) : new Map<string, string[]>();
   const stagesByOpp = new Map<string, [number, number]>();
   for (let s = 0, i = 1; i <= stageRows.length; i++) {
     if (i === stageRows.length || stageRows[i]!.opportunity_id !== stageRows[s]!.opportunity_id) {
@@ -323,6 +392,19 @@ export async function loadDeals(
       for (const t of merged) builder.addTouch(toTouch(touches[t]!));
       touchCount += merged.length;
     }
+  }
+  // Acceleration controls outside the focus: their history reduced to what the comparison reads.
+  for (const o of controls) {
+    currencies.add(o.currency);
+    builder.addDeal({
+      id: o.id,
+      amount: o.amount,
+      openedAt: o.opened,
+      closedAt: o.closed,
+      segment: o.segment,
+    });
+    builder.addStage(o.opened, o.stage_at_end);
+    builder.addStage(o.closed!, "closed_won");
   }
   const deals = builder.build();
   return {

@@ -42,7 +42,9 @@ export const impactQuerySchema = z
   .object({
     horizon: horizonParam,
     model: z.enum(modelNames).default("linear"),
-    models: z.string().min(1).default("all").openapi({ description: "Models of outcomes.byModel" }),
+    models: z.string().min(1).optional().openapi({
+      description: "Models of outcomes.byModel: a list, or all (default: the per-journey models)",
+    }),
     scope: scopeParam,
     lookbackDays: lookbackParam,
   })
