@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Role } from "../../db/schema/vocabulary.ts";
 import { anyRole } from "../auth/middleware.ts";
 import { type App, secured } from "../route.ts";
+import { registerAdoptionRoutes } from "./adoption-routes.ts";
 import { issueLinks } from "./attempts.ts";
 import { commitmentLinks, listCommitments } from "./commitments.ts";
 import { registerComplianceRoutes } from "./compliance-routes.ts";
@@ -152,5 +153,6 @@ export function registerLearningRoutes(app: App): void {
   );
 
   registerComplianceRoutes(app);
+  registerAdoptionRoutes(app);
   registerPublicLearningRoutes(app);
 }

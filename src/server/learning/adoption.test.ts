@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
+import { createRng } from "../../core/stats/index.ts";
+import type { Database } from "../../db/client.ts";
+import { accounts, checkIns, people, productUsageEvents, supportTickets } from "../../db/schema/index.ts";
+import { adoptionReport } from "./adoption.ts";
+import { addEvent } from "./test-world.ts";
+
+let db: Database;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(async () => db.close());
+
+async function insertAccounts(orgId: string, rows: { name: string; segment: string; employees: number }[]) {
+  return db.withOrg(orgId, async (tx) => {
+    const out = await tx
+      .insert(accounts)
+      .values(rows.map((r) => ({ orgId, ...r })))
+      .returning({ id: accounts.id });
+    const ppl = await tx
+      .insert(people)
+      .values(out.map((a, i) => ({ orgId, accountId: a.id, email: `p${i}-${a.id.slice(0, 6)}@x.test` })))
+      .returning({ id: people.id });
+    return out.map((a, i) => ({ accountId: a.id, personId: ppl[i]!.id }));
+  });
+}
+
+const at = (s: string) => new Date(s);
+
+describe("customer training adoption (worked example)", () => {
+  it("measures independent use vs matched controls, tickets DiD, time to first use and overload by hand", async () => {
+    const orgId = await createTestOrg(db);
+    const { eventId, sessionIds } = await addEvent(db, orgId, {
+      type: "customer_training",
+      startsAt: "2025-03-10T09:00:00Z",
+      endsAt: "2025-03-10T12:00:00Z",
+      sessions: [
+        {
+          title: "Reports",
+          startsAt: "2025-03-10T09:00:00Z",
+          endsAt: "2025-03-10T10:00:00Z",
+          features: ["reports"],
+          topics: ["Reports", "Exports"],
+        },
+        {
+          title: "Everything else",
+          startsAt: "2025-03-10T10:00:00Z",
+          endsAt: "2025-03-10T12:00:00Z",
+          features: ["dashboards"],
+          topics: ["Dashboards", "Filters", "Sharing", "Alerts", "Roles", "Billing", "SSO", "API", "Audit"],
+        },
+      ],
+    });
+    const [T1, T2, C1, C2] = await insertAccounts(orgId, [
+      { name: "T1", segment: "smb", employees: 50 },
+      { name: "T2", segment: "smb", employees: 100 },
+      { name: "C1", segment: "smb", employees: 50 },
+      { name: "C2", segment: "smb", employees: 100 },
+      { name: "C3", segment: "ent", employees: 5000 },
+    ]);
+    await db.withOrg(orgId, async (tx) => {
+      let n = 0;
+      const scan = (personId: string, sessionId: string, direction: "entry" | "exit", when: string) => ({
+        orgId,
+        eventId,
+        sessionId,
+        personId,
+        direction,
+        method: "qr" as const,
+        scanNonce: `s${n++}`,
+        occurredAt: at(when),
+      });
+      await tx
+        .insert(checkIns)
+        .values(
+          [T1!, T2!].flatMap((t) => [
+            scan(t.personId, sessionIds[0]!, "entry", "2025-03-10T09:00:00Z"),
+            scan(t.personId, sessionIds[0]!, "exit", "2025-03-10T10:00:00Z"),
+            scan(t.personId, sessionIds[1]!, "entry", "2025-03-10T10:00:00Z"),
+            scan(t.personId, sessionIds[1]!, "exit", "2025-03-10T12:00:00Z"),
+          ]),
+        );
+      const use = (
+        acc: { accountId: string; personId: string },
+        feature: string,
+        when: string,
+        guided = false,
+      ) => ({
+        orgId,
+        externalId: `u-${n++}`,
+        accountId: acc.accountId,
+        personId: acc.personId,
+        feature,
+        occurredAt: at(when),
+        guided,
+      });
+      await tx.insert(productUsageEvents).values([
+        use(T1!, "reports", "2025-02-01T10:00:00Z"), // prior use (matching covariate)
+        use(C1!, "reports", "2025-02-02T10:00:00Z"),
+        use(T1!, "reports", "2025-03-10T09:30:00Z"), // inside the session: guided, not independent
+        use(T2!, "dashboards", "2025-03-12T10:00:00Z", true), // flagged guided
+        use(T1!, "reports", "2025-03-15T10:00:00Z"), // 5 days after training
+        use(T1!, "dashboards", "2025-04-20T12:00:00Z"), // 41 days
+        use(T2!, "reports", "2025-05-01T10:00:00Z"), // 52 days
+        use(C1!, "reports", "2025-03-20T10:00:00Z"),
+      ]);
+      const ticket = (acc: { accountId: string }, topic: string, when: string) => ({
+        orgId,
+        externalId: `t-${n++}`,
+        accountId: acc.accountId,
+        topic,
+        openedAt: at(when),
+      });
+      await tx.insert(supportTickets).values([
+        ticket(T1!, "Reports", "2025-01-10T00:00:00Z"),
+        ticket(T1!, "reports ", "2025-02-10T00:00:00Z"),
+        ticket(T2!, "Exports", "2025-02-20T00:00:00Z"),
+        ticket(T2!, "Dashboards", "2025-04-01T00:00:00Z"),
+        ticket(T1!, "Password", "2025-04-02T00:00:00Z"), // not a trained topic
+        ticket(C1!, "reports", "2025-03-01T00:00:00Z"),
+        ticket(C1!, "Reports", "2025-03-20T00:00:00Z"),
+        ticket(C1!, "Reports", "2025-05-20T00:00:00Z"),
+      ]);
+    });
+
+    const r = await adoptionReport(db, orgId, eventId, at("2025-07-01T00:00:00Z"), { resamples: 500 });
+    expect(r.trainedFeatures).toEqual(["dashboards", "reports"]);
+    expect(r.indicators).toEqual({ trainedPeople: 2, trainedAccounts: 2, candidateControlAccounts: 3 });
+    const use = Object.fromEntries(r.outcomes.independentUse.map((u) => [u.horizonDays, u]));
+    // 30 d: T1 0.5, T2 0 vs C1 0.5, C2 0 -> lift 0. 60 and 90 d: T1 1, T2 0.5 vs 0.5, 0 -> lift 0.5.
+    expect(use[30]).toMatchObject({
+      status: "measured",
+      trainedMean: 0.25,
+      controlMean: 0.25,
+      lift: { estimate: 0 },
+    });
+    expect(use[60]).toMatchObject({ trainedMean: 0.75, controlMean: 0.25, lift: { estimate: 0.5 } });
+    expect(use[90]).toMatchObject({ lift: { estimate: 0.5 } });
+    // Tickets on trained topics per account: treated 1.5 -> 0.5, control 0.5 -> 1; DiD = -1 - 0.5 = -1.5.
+    expect(r.outcomes.supportTickets).toMatchObject({
+      status: "measured",
+      estimate: -1.5,
+      cells: {
+        treatedPre: { mean: 1.5 },
+        treatedPost: { mean: 0.5 },
+        controlPre: { mean: 0.5 },
+        controlPost: { mean: 1 },
+      },
+    });
+    // Person level: 4 trained pairs; first independent uses after 5, 41 and 52 days.
+    expect(r.outcomes.learners.timeToFirstIndependentUse).toEqual({
+      trained: 4,
+      used: 3,
+      medianDays: 41,
+      meanDays: 98 / 3,
+    });
+    expect(r.outcomes.learners.independentUse.map((x) => x.usedByShare)).toEqual([0.25, 0.75, 0.75]);
+    expect(r.sessions.map((s) => [s.topicsPerHour, s.overloaded])).toEqual([
+      [2, false],
+      [4.5, true],
+    ]);
+    expect(r.outcomes.clarity.score).toBeNull();
+  });
+
+  it("recovers a planted independent-use lift inside the reported 95% interval", async () => {
+    const orgId = await createTestOrg(db);
+    const { eventId, sessionIds } = await addEvent(db, orgId, {
+      type: "customer_training",
+      startsAt: "2025-01-15T15:00:00Z",
+      endsAt: "2025-01-15T16:00:00Z",
+      sessions: [
+        {
+          title: "Workflows",
+          startsAt: "2025-01-15T15:00:00Z",
+          endsAt: "2025-01-15T16:00:00Z",
+          features: ["workflows"],
+        },
+      ],
+    });
+    const rng = createRng(42);
+    const rows = Array.from({ length: 240 }, (_, i) => ({
+      name: `A${i}`,
+      segment: i % 2 === 0 ? "smb" : "mid",
+      employees: 20 + Math.floor(rng.next() * 500),
+    }));
+    const accs = await insertAccounts(orgId, rows);
+    const trained = accs.slice(0, 80);
+    const planted = 0.3;
+    await db.withOrg(orgId, async (tx) => {
+      await tx.insert(checkIns).values(
+        trained.map((t, i) => ({
+          orgId,
+          eventId,
+          sessionId: sessionIds[0]!,
+          personId: t.personId,
+          direction: "entry" as const,
+          method: "qr" as const,
+          scanNonce: `e${i}`,
+          occurredAt: at("2025-01-15T15:00:00Z"),
+        })),
+      );
+      const usage = accs.flatMap((a, i) => {
+        const p = i < 80 ? 0.3 + planted : 0.3;
+        if (rng.next() >= p) return [];
+        const day = 1 + Math.floor(rng.next() * 28);
+        return [
+          {
+            orgId,
+            externalId: `w${i}`,
+            accountId: a.accountId,
+            personId: a.personId,
+            feature: "workflows",
+            occurredAt: new Date(Date.UTC(2025, 0, 15, 16) + day * 86_400_000),
+          },
+        ];
+      });
+      await tx.insert(productUsageEvents).values(usage);
+    });
+    const r = await adoptionReport(db, orgId, eventId, at("2025-06-01T00:00:00Z"), { resamples: 1000 });
+    const h30 = r.outcomes.independentUse.find((u) => u.horizonDays === 30)!;
+    expect(h30.status).toBe("measured");
+    if (h30.status !== "measured") return;
+    expect(h30.lift.ci[0]).toBeLessThan(planted);
+    expect(h30.lift.ci[1]).toBeGreaterThan(planted);
+    expect(h30.lift.ci[0]).toBeGreaterThan(0);
+  });
+});
