@@ -36,16 +36,14 @@ beforeAll(async () => {
   await w.person(uid(2, 2), { partnerId: P(2) });
   await w.attend(EVENT, uid(2, 2), T0, "checkin");
   await w.person(uid(2, 3), { partnerId: P(3) }); // registered, did not come
-  await db.owner
-    .insert(registrationsTable)
-    .values({
-      orgId,
-      eventId: EVENT,
-      personId: uid(2, 3),
-      status: "registered",
-      source: "test",
-      attended: false,
-    });
+  await db.owner.insert(registrationsTable).values({
+    orgId,
+    eventId: EVENT,
+    personId: uid(2, 3),
+    status: "registered",
+    source: "test",
+    attended: false,
+  });
   for (const [n, c] of Object.entries(counts)) {
     const partner = P(Number(n));
     // Month index k before: registrations spread evenly inside [T0 − (k+1)·M, T0 − k·M).

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
 import type { Database } from "../../db/client.ts";
+import { eventAccelerationValue } from "./acceleration.ts";
 import { roundtableMovement } from "./roundtable-movement.ts";
 import { DAY, uid, World } from "./test-world.ts";
 
@@ -126,6 +127,30 @@ describe("roundtable movement (worked example)", () => {
     }
   });
 
+  it("reports days saved within 90 days and the acceleration value ROI uses", async () => {
+    const r = await roundtableMovement(db, orgId, EVENT, { asOf, resamples: 300 });
+    // Restricted mean time to next stage up to day 90: attendees 10 + ⅔·35 + ⅓·45 = 48⅓; controls 20 + ⅔·10 + ⅓·60 = 46⅔.
+    const d = r.outcomes.daysSaved;
+    expect(d.treatedMean).toBeCloseTo(145 / 3, 12);
+    expect(d.controlMean).toBeCloseTo(140 / 3, 12);
+    expect(d.estimate).toBeCloseTo(-5 / 3, 12);
+    expect(d.sets).toBe(3);
+    expect(d.ci![0]).toBeLessThanOrEqual(d.estimate!);
+    expect(d.ci![1]).toBeGreaterThanOrEqual(d.estimate!);
+    const value = await eventAccelerationValue(db, orgId, EVENT, { asOf, resamples: 300 });
+    // Default daily value: mean of amount × 0.2 (discovery) × 10% / 365 over 10M, 5M, 20M minor → 700,000/365 for the three.
+    expect(value.deals).toBe(3);
+    expect(value.dailyValueMinor).toBeCloseTo(700_000 / 3 / 365, 9);
+    expect(value.valueMinor).toBeCloseTo((-5 / 3) * (700_000 / 365), 6);
+    const given = await eventAccelerationValue(db, orgId, EVENT, {
+      asOf,
+      resamples: 300,
+      dailyValueMinor: 1000,
+    });
+    expect(given.valueMinor).toBeCloseTo(-5000, 6);
+    expect(given.dailyValueBasis).toBe("given");
+  });
+
   it("flags stalls per horizon and names the missing link", async () => {
     const r = await roundtableMovement(db, orgId, EVENT, { asOf, resamples: 200 });
     const stall = (n: number) =>
@@ -205,7 +230,9 @@ describe("roundtable movement (worked example)", () => {
     const v = r.outcomes.velocity;
     expect(v.status).toBe("insufficient_controls");
     if (v.status !== "insufficient_controls") return;
-    expect(v.message).toMatch(/^insufficient controls: 0 of 3 treated units found 4 controls .*4 eligible controls available/);
+    expect(v.message).toMatch(
+      /^insufficient controls: 0 of 3 treated units found 4 controls .*4 eligible controls available/,
+    );
     expect(v.match.treated).toBe(3);
   });
 

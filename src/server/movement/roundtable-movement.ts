@@ -16,6 +16,7 @@ import {
   stallReason,
 } from "../../core/movement/stall-reasons.ts";
 import type { Database } from "../../db/client.ts";
+import { restrictedMeanDaysSaved, type TimeToMove } from "./days-saved.ts";
 import {
   type AnalysisOptions,
   checkAsOf,
@@ -45,6 +46,8 @@ export interface RoundtableOptions extends AnalysisOptions {
   /** Controls per attending opportunity (default 1) and the caliper in pooled SDs (default none). */
   k?: number;
   caliper?: number;
+  /** Horizon of the days-saved measure (default 90 days, capped by the follow-up). */
+  daysSavedHorizon?: number;
   /** Look-back that defines "already engaged" and the "before" coverage window (default 90 days). */
   lookbackDays?: number;
 }
@@ -95,6 +98,8 @@ export interface RoundtableMovement {
   outcomes: {
     /** Matched-control comparison of time to next stage (treated − control), or why there is none. */
     velocity: VelocitySummary;
+    /** Days saved per attending deal within the horizon (see acceleration.ts), with a matched-set bootstrap interval. */
+    daysSaved: ReturnType<typeof restrictedMeanDaysSaved>;
     /** Account-level stall shares at each horizon. */
     stallShare: StallShare[];
     /** Opportunity-level stall shares of the attending opportunities at each horizon. */
@@ -357,6 +362,38 @@ export function analyzeRoundtable(
     }
     return { days, counts };
   });
+  // Days saved within the horizon (restricted mean time to next stage, controls minus attendees).
+  const horizonDays = Math.min(options.daysSavedHorizon ?? 90, observedDays);
+  let daysSaved: RoundtableMovement["outcomes"]["daysSaved"] = {
+    estimate: null,
+    ci: null,
+    note: "no matched sets",
+    horizonDays,
+    treatedMean: null,
+    controlMean: null,
+    sets: 0,
+  };
+  if (controlsOf.size > 0 && horizonDays > 0) {
+    const controlIds = new Set([...controlsOf.values()].flat());
+    const controlMovement = new Map(
+      measureMovement(
+        opportunities.filter((o) => controlIds.has(o.id)).map((o) => ({ id: o.id, stages: o.stages })),
+        { eventAt: eventAtMs, asOf: asOfMs, windowsDays, terminalStages: TERMINAL_STAGES, stallDays },
+      ).measured.map((m) => [m.id, m]),
+    );
+    const timed = (m: Movement | undefined) =>
+      m?.nextStage ? { days: m.nextStage.days, moved: m.nextStage.observed } : null;
+    const sets = [...controlsOf].flatMap(([treatedId, ids]) => {
+      const t = timed(measured.get(treatedId));
+      const cs = ids.map((id) => timed(controlMovement.get(id)));
+      return t && cs.every((x) => x !== null) ? [{ treated: t, controls: cs as TimeToMove[] }] : [];
+    });
+    daysSaved = restrictedMeanDaysSaved(sets, horizonDays, {
+      ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
+  }
+
   const withPeople = accountRows.filter((a) => a.coverage.roles.some((r) => r.people > 0));
   const meanOf = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
 
@@ -386,6 +423,7 @@ export function analyzeRoundtable(
     },
     outcomes: {
       velocity,
+      daysSaved,
       stallShare,
       opportunityStallShare,
       missingLinks,

@@ -124,16 +124,14 @@ export class World {
         occurredAt: at,
       });
     } else {
-      await this.db.owner
-        .insert(registrations)
-        .values({
-          orgId: this.orgId,
-          eventId,
-          personId,
-          status: "registered",
-          source: "test",
-          attended: true,
-        });
+      await this.db.owner.insert(registrations).values({
+        orgId: this.orgId,
+        eventId,
+        personId,
+        status: "registered",
+        source: "test",
+        attended: true,
+      });
     }
   }
 

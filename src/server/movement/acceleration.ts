@@ -1,0 +1,131 @@
+import { AppError } from "../../core/errors.ts";
+import type { Database } from "../../db/client.ts";
+import { stageProbability } from "../../db/schema/vocabulary.ts";
+import type { Interval } from "./days-saved.ts";
+import { type RoundtableOptions, roundtableMovement } from "./roundtable-movement.ts";
+
+export type { Interval } from "./days-saved.ts";
+
+/**
+ * Acceleration value: what it is worth that deals moved sooner after an event.
+ *
+ *     acceleration value = days saved per deal × daily value per deal × accelerated deals
+ *
+ * Days saved come from the matched-control comparison of time to next stage: the restricted mean time to next
+ * stage within a horizon H (area under the Kaplan–Meier curve up to H, so open deals count with their censored time,
+ * not dropped), controls minus attendees. Positive = attendees moved sooner. The interval comes from a seeded
+ * bootstrap over matched sets. The daily value is the caller's (ROI passes its own) or, by default, the time value
+ * of the weighted pipeline: amount × win probability of its stage × annual rate / 365.
+ */
+
+/** Default daily value of one deal: amount × win probability of its stage × annual rate / 365 (minor units). */
+export function dailyValueOfDeal(amountMinor: number, stage: string, annualRate = 0.1): number {
+  const p = stageProbability[stage as keyof typeof stageProbability];
+  if (p === undefined) throw new AppError("validation", `unknown stage ${stage}`, "stage");
+  if (!(annualRate >= 0)) throw new AppError("validation", "annualRate must be non-negative", "annualRate");
+  return (amountMinor * p * annualRate) / 365;
+}
+
+/** Acceleration value with its interval: days saved × daily value × deals (the interval of days saved carries). */
+export interface AccelerationValue {
+  valueMinor: number | null;
+  ciMinor: [number, number] | null;
+  daysSaved: Interval;
+  dailyValueMinor: number;
+  deals: number;
+  note?: string;
+}
+
+/**
+ * The acceleration value another module (ROI) calls: `daysSaved` per deal (with its interval), the value of one
+ * day sooner for one deal (`dailyValueMinor`, minor units), and the number of accelerated deals. No number when
+ * days saved has none.
+ */
+export function accelerationValue(input: {
+  daysSaved: Interval;
+  dailyValueMinor: number;
+  deals: number;
+}): AccelerationValue {
+  const { daysSaved, dailyValueMinor, deals } = input;
+  if (!Number.isFinite(dailyValueMinor) || dailyValueMinor < 0)
+    throw new AppError("validation", "dailyValueMinor must be a non-negative number", "dailyValueMinor");
+  if (!Number.isInteger(deals) || deals < 0)
+    throw new AppError("validation", "deals must be a non-negative integer", "deals");
+  const scale = dailyValueMinor * deals;
+  if (daysSaved.estimate === null)
+    return {
+      valueMinor: null,
+      ciMinor: null,
+      daysSaved,
+      dailyValueMinor,
+      deals,
+      note: daysSaved.note ?? "days saved is unknown",
+    };
+  return {
+    valueMinor: daysSaved.estimate * scale,
+    ciMinor: daysSaved.ci ? [daysSaved.ci[0] * scale, daysSaved.ci[1] * scale] : null,
+    daysSaved,
+    dailyValueMinor,
+    deals,
+  };
+}
+
+/** The acceleration value of one event, with what it is made of. */
+export interface EventAcceleration extends AccelerationValue {
+  eventId: string;
+  horizonDays: number;
+  /** How the daily value was set: given by the caller, or the default time value of the weighted pipeline. */
+  dailyValueBasis: "given" | "weighted_pipeline_time_value";
+  annualRate: number | null;
+  asOf: string;
+}
+
+/**
+ * Acceleration value of an account-level event (executive roundtable) for ROI: days saved per matched attending deal
+ * within `horizonDays` (default 90) × daily value × matched attending deals. Pass `dailyValueMinor` to use your own
+ * value of one day sooner per deal; otherwise it is the mean over the matched attending deals of
+ * amount × win probability of the stage at the event × `annualRate` (default 0.10) / 365.
+ */
+export async function eventAccelerationValue(
+  db: Database,
+  orgId: string,
+  eventId: string,
+  options: RoundtableOptions & { horizonDays?: number; dailyValueMinor?: number; annualRate?: number },
+): Promise<EventAcceleration> {
+  const report = await roundtableMovement(db, orgId, eventId, {
+    ...options,
+    ...(options.horizonDays !== undefined ? { daysSavedHorizon: options.horizonDays } : {}),
+  });
+  const matched = report.accounts.flatMap((a) =>
+    a.opportunities.filter((o) => o.controlIds.length > 0 && o.movement !== null),
+  );
+  // Deals in a stage outside the standard vocabulary have no win probability: they add no default daily value.
+  const valued = matched.filter((o) => o.movement!.stageAtEvent in stageProbability);
+  const annualRate = options.annualRate ?? 0.1;
+  const given = options.dailyValueMinor !== undefined;
+  const dailyValueMinor = given
+    ? options.dailyValueMinor!
+    : valued.length
+      ? valued.reduce(
+          (s, o) => s + dailyValueOfDeal(o.amountMinor, o.movement!.stageAtEvent, annualRate),
+          0,
+        ) / valued.length
+      : 0;
+  const { daysSaved } = report.outcomes;
+  return {
+    eventId,
+    horizonDays: daysSaved.horizonDays,
+    dailyValueBasis: given ? "given" : "weighted_pipeline_time_value",
+    annualRate: given ? null : annualRate,
+    asOf: report.asOf,
+    ...accelerationValue({
+      daysSaved: {
+        estimate: daysSaved.estimate,
+        ci: daysSaved.ci,
+        ...(daysSaved.note ? { note: daysSaved.note } : {}),
+      },
+      dailyValueMinor,
+      deals: matched.length,
+    }),
+  };
+}
