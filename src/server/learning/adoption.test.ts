@@ -52,7 +52,7 @@ describe("customer training adoption (worked example)", () => {
         },
       ],
     });
-    const [T1, T2, C1, C2] = await insertAccounts(orgId, [
+    const [T1, T2, C1] = await insertAccounts(orgId, [
       { name: "T1", segment: "smb", employees: 50 },
       { name: "T2", segment: "smb", employees: 100 },
       { name: "C1", segment: "smb", employees: 50 },

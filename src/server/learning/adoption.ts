@@ -164,7 +164,7 @@ export async function adoptionReport(
           status: "not_yet" as const,
           note: `needs data until ${new Date(end.getTime() + h * DAY_MS).toISOString().slice(0, 10)}`,
         };
-      if (!match || match.status !== "matched") {
+      if (match?.status !== "matched") {
         return {
           horizonDays: h,
           status: "no_comparison" as const,
@@ -195,7 +195,7 @@ export async function adoptionReport(
     let ticketsDid: Record<string, unknown>;
     const postEnd = new Date(end.getTime() + windowDays * DAY_MS);
     if (topics.length === 0) ticketsDid = { status: "no_topics", note: "no session names ticket topics" };
-    else if (!match || match.status !== "matched")
+    else if (match?.status !== "matched")
       ticketsDid = { status: "no_comparison", note: match ? match.message : "no trained accounts" };
     else if (postEnd.getTime() > now.getTime())
       ticketsDid = { status: "not_yet", note: `the after window ends ${postEnd.toISOString().slice(0, 10)}` };
