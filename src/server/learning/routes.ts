@@ -8,6 +8,7 @@ import { commitmentLinks, listCommitments } from "./commitments.ts";
 import { registerComplianceRoutes } from "./compliance-routes.ts";
 import { createAssessment, listAssessments } from "./create-assessment.ts";
 import { getLearningReport } from "./get-learning-report.ts";
+import { registerJourneyRoutes } from "./journey-routes.ts";
 import { registerPublicLearningRoutes } from "./public-routes.ts";
 import {
   createAssessmentSchema,
@@ -154,5 +155,6 @@ export function registerLearningRoutes(app: App): void {
 
   registerComplianceRoutes(app);
   registerAdoptionRoutes(app);
+  registerJourneyRoutes(app);
   registerPublicLearningRoutes(app);
 }
