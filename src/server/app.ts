@@ -10,6 +10,7 @@ import { registerEventRoutes } from "./events/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { registerImpactRoutes } from "./impact/routes.ts";
 import { registerLearningRoutes } from "./learning/routes.ts";
+import { registerLeadRoutes } from "./leads/routes.ts";
 import { registerMovementRoutes } from "./movement/routes.ts";
 import { registerRegistrationRoutes } from "./registration/routes.ts";
 
@@ -47,6 +48,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   registerEventRoutes(app);
   registerImpactRoutes(app);
   registerLearningRoutes(app);
+  registerLeadRoutes(app);
   registerMovementRoutes(app);
   registerRegistrationRoutes(app);
 

@@ -210,9 +210,11 @@ export function contextualLift(leads: FunnelLead[], options: FunnelOptions = {})
       never++;
       continue;
     }
-    const converted =
-      lead.opportunityCreatedAt !== null &&
-      lead.opportunityCreatedAt.getTime() - lead.capturedAt.getTime() <= horizonDays * 24 * HOUR;
+    const sinceCapture = lead.opportunityCreatedAt
+      ? lead.opportunityCreatedAt.getTime() - lead.capturedAt.getTime()
+      : Number.NaN;
+    // An opportunity opened before the conversation was not created by it.
+    const converted = sinceCapture >= 0 && sinceCapture <= horizonDays * 24 * HOUR;
     const fast = first.at.getTime() - lead.capturedAt.getTime() <= fastMs;
     (first.contextual && fast ? treated : control).push(converted ? 1 : 0);
   }

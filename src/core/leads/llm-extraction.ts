@@ -93,3 +93,48 @@ export function parseLlmFields(content: string): LlmParse {
   }
   return { ok: true, fields: parsed.data };
 }
+
+/** A follow-up email written by a model. */
+export const llmDraftSchema = z.object({
+  subject: z.string().trim().min(1).max(300),
+  body: z.string().trim().min(1).max(20_000),
+});
+
+/** The messages asking a model for a follow-up email that continues the conversation. */
+export function followUpMessages(context: {
+  recipientName: string | null;
+  repName: string;
+  eventName: string;
+  fields: LeadFields;
+  sessions: string[];
+}): ChatMessage[] {
+  return [
+    {
+      role: "system",
+      content: [
+        "You write a short follow-up email from a sales rep to a buyer they met at a business event.",
+        "Continue the conversation: name the buyer's problem in their words and confirm the agreed next step and its",
+        "date; mention the sessions they attended and the colleagues they named if given. No hype, under 150 words.",
+        'Return JSON only: {"subject": string, "body": string}. Sign the email with the rep\'s name.',
+      ].join("\n"),
+    },
+    { role: "user", content: JSON.stringify(context) },
+  ];
+}
+
+/** Validates a model's draft reply. */
+export function parseLlmDraft(
+  content: string,
+): { ok: true; subject: string; body: string } | { ok: false; reason: string } {
+  const unfenced = content
+    .trim()
+    .replace(/^```(?:json)?\s*/i, "")
+    .replace(/\s*```$/, "");
+  try {
+    const parsed = llmDraftSchema.safeParse(JSON.parse(unfenced));
+    if (!parsed.success) return { ok: false, reason: "the model's draft is missing a subject or a body" };
+    return { ok: true, ...parsed.data };
+  } catch {
+    return { ok: false, reason: "the model did not return JSON" };
+  }
+}
