@@ -15,7 +15,8 @@ const MAX_BATCH = 1_000;
  * Group commit for check-ins. While one batch of an organization is being written, scans arriving from other
  * kiosks wait and then go together in the next transaction, so under load the per-scan cost is a share of a few
  * queries instead of a whole transaction, and with no load a scan goes alone, at once. If a batch fails, its
- * requests are retried one by one so that one bad request cannot fail the others.
+ * requests are retried one by one so that one bad request cannot fail the others. A batch starts on the next turn
+ * of the event loop (setImmediate), after every request already read from the sockets has been queued.
  */
 export class CheckinBatcher {
   private readonly queues = new Map<string, Pending[]>();
@@ -34,12 +35,14 @@ export class CheckinBatcher {
         this.queues.set(orgId, queue);
       }
       queue.push({ requests, resolve, reject });
-      if (!this.busy.has(orgId)) void this.drain(orgId);
+      if (!this.busy.has(orgId)) {
+        this.busy.add(orgId);
+        setImmediate(() => void this.drain(orgId));
+      }
     });
   }
 
   private async drain(orgId: string): Promise<void> {
-    this.busy.add(orgId);
     try {
       for (;;) {
         const queue = this.queues.get(orgId);
@@ -52,6 +55,10 @@ export class CheckinBatcher {
           batch.push(next);
         }
         await this.write(orgId, batch);
+        // The embedded database answers without real I/O, so a transaction can run entirely in microtasks and the
+        // event loop would not read the requests that arrived meanwhile. Yield to it once per batch so they join
+        // the next one.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.busy.delete(orgId);

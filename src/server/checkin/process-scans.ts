@@ -11,11 +11,10 @@ export interface ScanRequest {
   userId: string;
 }
 
-const list = (values: readonly string[]) =>
-  sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  );
+/** A PostgreSQL array literal for one bound parameter (one parameter, whatever the batch size). */
+function pgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
 
 /** Offline kiosks may replay scans seen this long ago; older or future times are replaced by the server's clock. */
 const MAX_REPLAY_AGE_MS = 7 * 86_400_000;
@@ -24,6 +23,7 @@ interface EventInfo {
   id: string;
   time_zone: string;
   ticket_public_key: string | null;
+  sessions: { id: string }[] | string;
 }
 interface PersonInfo {
   personId: string;
@@ -35,13 +35,31 @@ interface State {
   direction: "entry" | "exit";
   at: Date;
 }
+interface Lookup {
+  replayed: { nonce: string; personId: string; direction: string; at: string; name: string }[];
+  tickets: { id: string; revoked: boolean; personId: string; status: string; eventId: string }[];
+  people: { id: string; name: string; email: string | null; registered: string | null }[];
+  state: {
+    eventId: string;
+    personId: string;
+    sessionId: string | null;
+    direction: "entry" | "exit";
+    at: string;
+  }[];
+}
+
+/** Drivers return json columns parsed (node-postgres) or as text (some PGlite paths); accept both. */
+function parsed<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
+}
 
 /**
- * Records a batch of scans in one transaction: a few set-based queries for the whole batch (events, replayed nonces,
- * tickets, each person's current state), decisions in order in memory, then one multi-row insert of check-ins and
- * one of touchpoints. The rules: a replayed nonce returns its original answer and adds nothing; an entry while
- * already inside answers "already checked in at 09:14" (the event's clock) and adds nothing; an exit needs an
- * entry first, and reports the minutes since it.
+ * Records a batch of scans in one transaction with three statements whatever the batch size: the events (taking
+ * the per-event lock), one look-up returning replayed nonces, tickets, people and each person's current state as
+ * JSON, and one insert of check-ins and their touchpoints from a JSON parameter. Decisions are made in order in
+ * memory. The rules: a replayed nonce returns its original answer and adds nothing; an entry while already inside
+ * answers "already checked in at 09:14" (the event's clock) and adds nothing; an exit needs an entry first, and
+ * reports the minutes since it.
  */
 export async function processScans(
   tx: Tx,
@@ -49,67 +67,29 @@ export async function processScans(
   requests: readonly ScanRequest[],
   now: Date,
 ): Promise<ScanResult[]> {
-  const eventIds = [...new Set(requests.map((r) => r.eventId))];
-  // Serialise check-ins of an event across server processes (one PostgreSQL, several app servers): decisions read
-  // each person's state and must not interleave. In one process the batcher already runs one batch at a time.
-  for (const id of eventIds.sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`checkin:${id}`}, 0))`);
-  }
-  const events = new Map(
-    (
-      await rows<EventInfo>(
-        tx,
-        sql`select id, time_zone, ticket_public_key from events where org_id = ${orgId} and id in (${list(eventIds)})`,
-      )
-    ).map((e) => [e.id, e]),
-  );
+  const eventIds = [...new Set(requests.map((r) => r.eventId))].sort();
   const sessionIds = [...new Set(requests.map((r) => r.scan.sessionId).filter((s): s is string => !!s))];
-  const sessions = new Map<string, { eventId: string; endsAt: Date }>();
-  if (sessionIds.length > 0) {
-    for (const s of await rows<{ id: string; event_id: string; ends_at: Date | string }>(
-      tx,
-      sql`select id, event_id, ends_at from event_sessions where org_id = ${orgId} and id in (${list(sessionIds)})`,
-    )) {
-      sessions.set(s.id, { eventId: s.event_id, endsAt: new Date(s.ends_at) });
-    }
-  }
-
-  // Replays: the original row of each nonce already recorded.
-  const nonces = requests.map((r) => r.scan.nonce);
-  const replayed = new Map<
-    string,
-    { person_id: string; direction: string; occurred_at: Date | string; name: string }
-  >();
-  for (const row of await rows<{
-    scan_nonce: string;
-    person_id: string;
-    direction: string;
-    occurred_at: Date | string;
-    name: string;
-  }>(
+  // The advisory lock serialises check-ins of an event across server processes (one PostgreSQL, several app
+  // servers): decisions read each person's state and must not interleave. In one process the batcher already
+  // runs one batch at a time.
+  const eventRows = await rows<EventInfo>(
     tx,
-    sql`select c.scan_nonce, c.person_id, c.direction, c.occurred_at,
-          trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) as name
-        from check_ins c join people p on p.org_id = c.org_id and p.id = c.person_id
-        where c.org_id = ${orgId} and c.scan_nonce in (${list(nonces)})`,
-  )) {
-    replayed.set(row.scan_nonce, row);
-  }
+    sql`select e.id, e.time_zone, e.ticket_public_key,
+          (select count(*) from (select pg_advisory_xact_lock(hashtextextended('checkin:' || e.id::text, 0))) l) as locked,
+          coalesce((select json_agg(json_build_object('id', s.id)) from event_sessions s
+            where s.org_id = e.org_id and s.event_id = e.id and s.id = any(${pgArray(sessionIds)}::uuid[])), '[]') as sessions
+        from events e where e.org_id = ${orgId} and e.id = any(${pgArray(eventIds)}::uuid[]) order by e.id`,
+  );
+  const events = new Map(eventRows.map((e) => [e.id, e]));
+  const sessions = new Map<string, string>();
+  for (const e of eventRows) for (const s of parsed(e.sessions)) sessions.set(s.id, e.id);
 
   // Verify codes (CPU only) and collect the tickets and people to look up.
   const verdicts = requests.map((r) => {
-    if (replayed.has(r.scan.nonce)) return { kind: "replay" as const };
     const event = events.get(r.eventId);
     if (!event) return { kind: "reject" as const, reason: "unknown_event", message: "no such event" };
-    if (r.scan.sessionId) {
-      const s = sessions.get(r.scan.sessionId);
-      if (!s || s.eventId !== r.eventId) {
-        return {
-          kind: "reject" as const,
-          reason: "unknown_session",
-          message: "no such session in this event",
-        };
-      }
+    if (r.scan.sessionId && sessions.get(r.scan.sessionId) !== r.eventId) {
+      return { kind: "reject" as const, reason: "unknown_session", message: "no such session in this event" };
     }
     if (r.scan.ticket) {
       if (!event.ticket_public_key) {
@@ -129,64 +109,54 @@ export async function processScans(
     }
     return { kind: "person" as const, personId: r.scan.personId! };
   });
-
   const ticketIds = verdicts.flatMap((v) => (v.kind === "ticket" ? [v.ticketId] : []));
-  const tickets = new Map<string, { revoked: boolean; personId: string; status: string; eventId: string }>();
-  if (ticketIds.length > 0) {
-    for (const t of await rows<{
-      id: string;
-      revoked: boolean;
-      person_id: string;
-      status: string;
-      event_id: string;
-    }>(
-      tx,
-      sql`select t.id, t.revoked_at is not null as revoked, r.person_id, r.status, t.event_id
-          from tickets t join registrations r on r.org_id = t.org_id and r.id = t.registration_id
-          where t.org_id = ${orgId} and t.id in (${list(ticketIds)})`,
-    )) {
-      tickets.set(t.id, { revoked: t.revoked, personId: t.person_id, status: t.status, eventId: t.event_id });
-    }
-  }
-
   const personIds = [
     ...new Set(verdicts.flatMap((v) => (v.kind === "ticket" || v.kind === "person" ? [v.personId] : []))),
   ];
-  const people = new Map<string, PersonInfo>();
-  const state = new Map<string, State>();
-  if (personIds.length > 0) {
-    for (const p of await rows<{ id: string; name: string; email: string | null; registered: string | null }>(
-      tx,
-      sql`select p.id, trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) as name, p.email,
-            (select string_agg(r.event_id::text, ',') from registrations r where r.org_id = p.org_id
-              and r.person_id = p.id and r.event_id in (${list(eventIds)}) and r.status = 'registered') as registered
-          from people p where p.org_id = ${orgId} and p.id in (${list(personIds)})`,
-    )) {
-      people.set(p.id, {
+  const nonces = requests.map((r) => r.scan.nonce);
+
+  const [found] = await rows<{ [K in keyof Lookup]: Lookup[K] | string }>(
+    tx,
+    sql`select
+      coalesce((select json_agg(json_build_object('nonce', c.scan_nonce, 'personId', c.person_id, 'direction', c.direction,
+          'at', c.occurred_at, 'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
+        from check_ins c join people p on p.org_id = c.org_id and p.id = c.person_id
+        where c.org_id = ${orgId} and c.scan_nonce = any(${pgArray(nonces)}::text[])), '[]') as replayed,
+      coalesce((select json_agg(json_build_object('id', t.id, 'revoked', t.revoked_at is not null, 'personId', r.person_id,
+          'status', r.status, 'eventId', t.event_id))
+        from tickets t join registrations r on r.org_id = t.org_id and r.id = t.registration_id
+        where t.org_id = ${orgId} and t.id = any(${pgArray(ticketIds)}::uuid[])), '[]') as tickets,
+      coalesce((select json_agg(json_build_object('id', p.id,
+          'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')), 'email', p.email,
+          'registered', (select string_agg(r.event_id::text, ',') from registrations r where r.org_id = p.org_id
+            and r.person_id = p.id and r.event_id = any(${pgArray(eventIds)}::uuid[]) and r.status = 'registered')))
+        from people p where p.org_id = ${orgId} and p.id = any(${pgArray(personIds)}::uuid[])), '[]') as people,
+      coalesce((select json_agg(x) from (
+          select distinct on (event_id, person_id, session_id) event_id as "eventId", person_id as "personId",
+            session_id as "sessionId", direction, occurred_at as at
+          from check_ins
+          where org_id = ${orgId} and event_id = any(${pgArray(eventIds)}::uuid[])
+            and person_id = any(${pgArray(personIds)}::uuid[])
+          order by event_id, person_id, session_id, occurred_at desc, created_at desc) x), '[]') as state`,
+  );
+  const replayed = new Map(parsed(found!.replayed).map((r) => [r.nonce, r]));
+  const tickets = new Map(parsed(found!.tickets).map((t) => [t.id, t]));
+  const people = new Map<string, PersonInfo>(
+    parsed(found!.people).map((p) => [
+      p.id,
+      {
         personId: p.id,
         name: p.name || p.email || "guest",
         registeredFor: new Set(p.registered ? p.registered.split(",") : []),
-      });
-    }
-    for (const s of await rows<{
-      event_id: string;
-      person_id: string;
-      session_id: string | null;
-      direction: "entry" | "exit";
-      occurred_at: Date | string;
-    }>(
-      tx,
-      sql`select distinct on (event_id, person_id, session_id) event_id, person_id, session_id, direction, occurred_at
-          from check_ins
-          where org_id = ${orgId} and event_id in (${list(eventIds)}) and person_id in (${list(personIds)})
-          order by event_id, person_id, session_id, occurred_at desc, created_at desc`,
-    )) {
-      state.set(stateKey(s.event_id, s.person_id, s.session_id), {
-        direction: s.direction,
-        at: new Date(s.occurred_at),
-      });
-    }
-  }
+      },
+    ]),
+  );
+  const state = new Map<string, State>(
+    parsed(found!.state).map((s) => [
+      stateKey(s.eventId, s.personId, s.sessionId),
+      { direction: s.direction, at: new Date(s.at) },
+    ]),
+  );
 
   const inserts: {
     id: string;
@@ -209,16 +179,16 @@ export async function processScans(
     const base = { nonce: scan.nonce, replay: false, reason: null, minutesInSession: null };
     const earlier = seenNonces.get(scan.nonce);
     if (earlier) return { ...earlier, replay: true };
-    if (verdict.kind === "replay") {
-      const row = replayed.get(scan.nonce)!;
-      const at = new Date(row.occurred_at);
+    const row = replayed.get(scan.nonce);
+    if (row) {
+      const at = new Date(row.at);
       const entry = row.direction === "entry";
       return {
         ...base,
         replay: true,
         outcome: entry ? "checked_in" : "checked_out",
         message: `${entry ? "Checked in" : "Checked out"} at ${localClock(at, tz)} (this scan was already recorded)`,
-        person: { id: row.person_id, name: row.name || "guest" },
+        person: { id: row.personId, name: row.name || "guest" },
         at: at.toISOString(),
         atLocal: localClock(at, tz),
       };
@@ -303,34 +273,38 @@ export async function processScans(
   });
 
   if (inserts.length > 0) {
+    const payload = inserts.map((c) => ({
+      id: c.id,
+      nonce: c.nonce,
+      event_id: c.eventId,
+      session_id: c.sessionId,
+      person_id: c.personId,
+      ticket_id: c.ticketId,
+      direction: c.direction,
+      method: c.method,
+      device_id: c.deviceId,
+      at: c.at.toISOString(),
+      kind: c.sessionId ? `session_${c.direction}` : c.direction === "entry" ? "check_in" : "check_out",
+      meta: { method: c.method, ...(c.minutes !== null ? { minutes: c.minutes } : {}) },
+    }));
+    // One statement: the check-ins, then one touchpoint per check-in actually inserted, keyed by the nonce, so a
+    // replay can never add a second.
     await tx.execute(
-      sql`insert into check_ins (org_id, id, event_id, session_id, person_id, ticket_id, direction, method, scan_nonce,
-            device_id, occurred_at)
-          values ${sql.join(
-            inserts.map(
-              (c) =>
-                sql`(${orgId}, ${c.id}, ${c.eventId}, ${c.sessionId}, ${c.personId}, ${c.ticketId}, ${c.direction},
-                     ${c.method}, ${c.nonce}, ${c.deviceId}, ${c.at.toISOString()}::timestamptz)`,
-            ),
-            sql`, `,
-          )}
-          on conflict (org_id, scan_nonce) do nothing`,
-    );
-    // One touchpoint per recorded scan, keyed by the nonce: a replay can never add a second.
-    await tx.execute(
-      sql`insert into touchpoints (org_id, source, external_id, occurred_at, channel, kind, online, person_id, account_id,
+      sql`with v as (
+            select * from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as v(id uuid, nonce text, event_id uuid,
+              session_id uuid, person_id uuid, ticket_id uuid, direction text, method text, device_id text,
+              at timestamptz, kind text, meta jsonb)),
+          ins as (
+            insert into check_ins (org_id, id, event_id, session_id, person_id, ticket_id, direction, method, scan_nonce,
+              device_id, occurred_at)
+            select ${orgId}, id, event_id, session_id, person_id, ticket_id, direction, method, nonce, device_id, at from v
+            on conflict (org_id, scan_nonce) do nothing
+            returning scan_nonce)
+          insert into touchpoints (org_id, source, external_id, occurred_at, channel, kind, online, person_id, account_id,
             event_id, session_id, metadata)
           select ${orgId}, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, p.id, p.account_id,
             v.event_id, v.session_id, v.meta
-          from (values ${sql.join(
-            inserts.map(
-              (c) =>
-                sql`(${c.nonce}, ${c.at.toISOString()}::timestamptz, ${c.sessionId ? `session_${c.direction}` : `check_${c.direction === "entry" ? "in" : "out"}`},
-                     ${c.personId}::uuid, ${c.eventId}::uuid, ${c.sessionId}::uuid,
-                     ${JSON.stringify({ method: c.method, ...(c.minutes !== null ? { minutes: c.minutes } : {}) })}::jsonb)`,
-            ),
-            sql`, `,
-          )}) as v(nonce, at, kind, person_id, event_id, session_id, meta)
+          from v join ins on ins.scan_nonce = v.nonce
           join people p on p.org_id = ${orgId} and p.id = v.person_id
           on conflict (org_id, source, external_id) do nothing`,
     );

@@ -1,0 +1,248 @@
+/**
+ * Benchmark: door check-in at a 20,000-attendee conference.
+ *
+ *   npx tsx bench/checkin.ts [--attendees 20000] [--connections 100] [--baseline-seconds 5]
+ *
+ * Starts the real HTTP server on loopback over the embedded database (and, when DATABASE_URL is set, a second run
+ * over a fresh database on that PostgreSQL server), seeds one event with N registered attendees and their tickets,
+ * and drives POST /api/events/:id/check-ins with autocannon at 100 connections, every request a distinct valid
+ * ticket with a new scan nonce (one scan per request, as a kiosk sends it), authenticated with a kiosk credential.
+ * In the same run and server it measures a trivial JSON route (GET /api/public/time) for scale. The run is bounded:
+ * exactly N check-in requests, and a few seconds for the baseline. At the end it checks that the database holds
+ * exactly N check-ins and N touchpoints. Targets: ≥ 1,500 check-ins/s with p99 < 50 ms embedded, ≥ 3,000/s on
+ * PostgreSQL.
+ */
+
+import { type ChildProcess, fork } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { loadConfig } from "../src/config.ts";
+import { signToken } from "../src/core/tickets/index.ts";
+import { type Database, openDatabase, rows } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { issueKioskToken } from "../src/server/checkin/kiosk-auth.ts";
+import { eventKeys } from "../src/server/registration/ticket-keys.ts";
+import { startServer } from "../src/server/start.ts";
+
+interface Result {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  duration: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<Result>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const N = arg("attendees", 20_000);
+const CONNECTIONS = arg("connections", 100);
+const BASELINE_SECONDS = arg("baseline-seconds", 5);
+
+async function seed(db: Database) {
+  const [org] = await rows<{ id: string }>(
+    db.owner,
+    sql`insert into organizations (name, slug) values ('Bench', ${`bench-${randomUUID().slice(0, 8)}`}) returning id`,
+  );
+  const orgId = org!.id;
+  const [user] = await rows<{ id: string }>(
+    db.owner,
+    sql`insert into users (org_id, email, name, role) values (${orgId}, ${`kiosk-${orgId}@bench.test`}, 'Kiosk', 'rep') returning id`,
+  );
+  const [event] = await rows<{ id: string }>(
+    db.owner,
+    sql`insert into events (org_id, name, slug, type, format, status, starts_at, ends_at, time_zone, capacity)
+        values (${orgId}, 'Bench Conference', 'bench', 'conference', 'tactical', 'published',
+                now() - interval '1 hour', now() + interval '2 days', 'Europe/Berlin', ${N}) returning id`,
+  );
+  const eventId = event!.id;
+  const keys = await db.withOrg(orgId, (tx) => eventKeys(tx, orgId, eventId));
+  // Owner-level bulk load, as an import would: people, registrations, tickets.
+  await db.owner.execute(
+    sql`insert into people (org_id, email, first_name, last_name)
+        select ${orgId}, 'attendee' || g || '@bench.test', 'Attendee', 'No. ' || g from generate_series(1, ${N}) g`,
+  );
+  await db.owner.execute(
+    sql`insert into registrations (org_id, event_id, person_id, status, source, consent)
+        select org_id, ${eventId}, id, 'registered', 'bench', true from people where org_id = ${orgId}`,
+  );
+  await db.owner.execute(
+    sql`insert into tickets (org_id, event_id, registration_id, expires_at)
+        select org_id, event_id, id, now() + interval '3 days' from registrations where org_id = ${orgId} and event_id = ${eventId}`,
+  );
+  const tickets = await rows<{ id: string; person_id: string; expires_at: Date | string }>(
+    db.owner,
+    sql`select t.id, r.person_id, t.expires_at from tickets t join registrations r on r.org_id = t.org_id and r.id = t.registration_id
+        where t.org_id = ${orgId} and t.event_id = ${eventId}`,
+  );
+  const codes = tickets.map((t) =>
+    signToken(
+      { kind: "ticket", id: t.id, eventId, subjectId: t.person_id, expiresAt: new Date(t.expires_at) },
+      keys.privateKey,
+    ),
+  );
+  const kiosk = await issueKioskToken(db, orgId, user!.id, eventId, new Date());
+  return { orgId, eventId, codes, kioskToken: kiosk.token };
+}
+
+interface Seeded {
+  port: number;
+  eventId: string;
+  kioskToken: string;
+  codes: string[];
+  seedSeconds: number;
+}
+
+/**
+ * The server side, in its own process so that the load generator does not share its event loop: seeds, serves on
+ * loopback, answers "count" with the rows stored, and stops on "stop".
+ */
+async function serveChild(target: string): Promise<void> {
+  let db: Database;
+  let cleanup = async () => {};
+  if (target === "pglite") {
+    db = await openDatabase({ dataDir: "memory://" });
+  } else {
+    const name = `bench_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    const admin = new pg.Client({ connectionString: target });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const withName = (url: string) => {
+      const u = new URL(url);
+      u.pathname = `/${name}`;
+      return u.toString();
+    };
+    db = await openDatabase({
+      databaseUrl: withName(target),
+      appDatabaseUrl: process.env.DATABASE_APP_URL ? withName(process.env.DATABASE_APP_URL) : undefined,
+      poolSize: 20,
+    });
+    cleanup = async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  }
+  await migrate(db);
+  const t0 = Date.now();
+  const { orgId, eventId, codes, kioskToken } = await seed(db);
+  const server = await startServer(db, loadConfig({}), 0);
+  const send = (m: unknown) => process.send!(m);
+  process.on("message", async (m: { type: string }) => {
+    if (m.type === "count") {
+      const [stored] = await db.withOrg(orgId, (tx) =>
+        rows<{ c: number; t: number }>(
+          tx,
+          sql`select (select count(*)::int from check_ins where org_id = ${orgId} and event_id = ${eventId}) as c,
+                     (select count(*)::int from touchpoints where org_id = ${orgId} and event_id = ${eventId}) as t`,
+        ),
+      );
+      send({ type: "count", ...stored });
+    } else if (m.type === "stop") {
+      await server.close();
+      await db.close();
+      await cleanup();
+      process.exit(0);
+    }
+  });
+  const seeded: Seeded = {
+    port: server.port,
+    eventId,
+    kioskToken,
+    codes,
+    seedSeconds: (Date.now() - t0) / 1000,
+  };
+  send({ type: "ready", ...seeded });
+}
+
+function request<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { type: string }) => {
+      if (m.type === type) {
+        child.off("message", on);
+        resolve(m as T);
+      }
+    };
+    child.on("message", on);
+    if (type !== "ready") child.send({ type });
+  });
+}
+
+async function runOne(label: string, target: string) {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", target], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  try {
+    const { port, eventId, codes, kioskToken, seedSeconds } = await request<Seeded>(child, "ready");
+    console.log(`${label}: seeded ${codes.length} attendees with tickets in ${seedSeconds.toFixed(1)} s`);
+    const base = `http://127.0.0.1:${port}`;
+    // Warm both paths (JIT, caches, the kiosk credential) before measuring.
+    await autocannon({ url: `${base}/api/public/time`, connections: 10, amount: 2000 });
+    const baseline = await autocannon({
+      url: `${base}/api/public/time`,
+      connections: CONNECTIONS,
+      duration: BASELINE_SECONDS,
+    });
+    let next = 0;
+    const checkins = await autocannon({
+      url: `${base}/api/events/${eventId}/check-ins`,
+      connections: CONNECTIONS,
+      amount: codes.length,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req: Record<string, unknown>) => {
+            const i = next++ % codes.length;
+            return {
+              ...req,
+              headers: { "content-type": "application/json", authorization: `Kiosk ${kioskToken}` },
+              body: JSON.stringify({
+                scans: [{ nonce: `bench-${i}-${randomUUID()}`, ticket: codes[i], deviceId: "door-1" }],
+              }),
+            };
+          },
+        },
+      ],
+    });
+    const stored = await request<{ c: number; t: number }>(child, "count");
+    const rate = checkins.requests.total / checkins.duration;
+    const ok = checkins.non2xx === 0 && checkins.errors === 0 && stored.c === codes.length;
+    console.log(
+      [
+        `${label}: check-ins ${rate.toFixed(0)}/s (${checkins.requests.total} requests in ${checkins.duration.toFixed(1)} s)`,
+        `p50 ${checkins.latency.p50} ms, p99 ${checkins.latency.p99} ms, non-2xx ${checkins.non2xx}, errors ${checkins.errors}`,
+        `trivial JSON route ${baseline.requests.average.toFixed(0)}/s, p99 ${baseline.latency.p99} ms`,
+        `ratio check-in/trivial ${(rate / baseline.requests.average).toFixed(2)}`,
+        `stored ${stored.c} check-ins, ${stored.t} touchpoints${ok ? "" : "  <-- MISMATCH"}`,
+      ].join("\n  "),
+    );
+    return { rate, p99: checkins.latency.p99, ok };
+  } finally {
+    child.send({ type: "stop" });
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
+async function main() {
+  const serveAt = args.indexOf("--serve");
+  if (serveAt >= 0) return serveChild(args[serveAt + 1]!);
+  const results: string[] = [];
+  const r = await runOne("embedded (PGlite)", "pglite");
+  results.push(`embedded: ${r.rate.toFixed(0)}/s p99 ${r.p99} ms (target ≥ 1500/s, p99 < 50 ms)`);
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const p = await runOne("PostgreSQL", url);
+    results.push(`PostgreSQL: ${p.rate.toFixed(0)}/s p99 ${p.p99} ms (target ≥ 3000/s)`);
+  }
+  console.log(results.join("\n"));
+}
+
+await main();
