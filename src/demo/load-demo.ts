@@ -1,0 +1,145 @@
+import { sql } from "drizzle-orm";
+import { AppError } from "../core/errors.ts";
+import { type Database, quoteIdent, rows } from "../db/client.ts";
+import { type Effects, resolveEffects } from "./effects.ts";
+import { DAY, ts } from "./format.ts";
+import { type Batch, type DemoProgress, generateBatches } from "./generate.ts";
+import { SCALES, type Scale, type ScaleSpec, scales } from "./scale.ts";
+import { CLEANUP_ORDER, TABLE_ORDER } from "./tables.ts";
+import { planWorld, type World } from "./world.ts";
+
+export type { DemoProgress } from "./generate.ts";
+
+export interface LoadDemoOptions {
+  seed: number;
+  scale: Scale;
+  /** Overrides of the planted effects (defaults in src/demo/effects.json). */
+  effects?: Partial<Effects>;
+  /** The end of history; defaults to today at midnight UTC. Every timestamp is relative to it. */
+  now?: Date;
+  /** Organization slug (default "demo"); users' emails live under <slug>.throughline.test. */
+  orgSlug?: string;
+  /** Overrides of the scale's sizes (tests and benchmarks). */
+  sizes?: Partial<ScaleSpec>;
+  /** Rows per COPY batch (default 60,000). */
+  batchRows?: number;
+  onProgress?: (p: DemoProgress & { rows: number }) => void;
+}
+
+export interface LoadDemoResult {
+  orgId: string;
+  adminEmail: string;
+  /** Rows loaded per table, plus "organizations": 1. */
+  counts: Record<string, number>;
+}
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Resolves options into the planned world (no I/O). */
+export function planDemo(options: Omit<LoadDemoOptions, "onProgress" | "batchRows">): World {
+  if (!Number.isSafeInteger(options.seed)) {
+    throw new AppError("validation", `seed must be a safe integer, got ${options.seed}`, "seed");
+  }
+  if (!scales.includes(options.scale)) {
+    throw new AppError(
+      "validation",
+      `scale must be one of ${scales.join(", ")}, got ${options.scale}`,
+      "scale",
+    );
+  }
+  const slug = options.orgSlug ?? "demo";
+  if (!SLUG.test(slug)) {
+    throw new AppError(
+      "validation",
+      `org slug must be lowercase letters, digits and dashes, got "${slug}"`,
+      "orgSlug",
+    );
+  }
+  const effects = resolveEffects(options.effects ?? {});
+  const now = options.now ? options.now.getTime() : Math.floor(Date.now() / DAY) * DAY;
+  if (!Number.isFinite(now)) throw new AppError("validation", "now must be a valid date", "now");
+  const spec = { ...SCALES[options.scale], ...(options.sizes ?? {}) };
+  return planWorld({ seed: options.seed, spec, effects, now, slug });
+}
+
+/**
+ * Creates the demo organization "Northwind Demo" and its whole synthetic world, with the planted effects documented
+ * in docs/demo-world.md. The admin (admin@<slug>.throughline.test) has no password: the caller sets one. Rows are
+ * loaded with COPY in batches, in foreign-key order; a failed load removes what it had loaded.
+ */
+export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<LoadDemoResult> {
+  const w = planDemo(options);
+  await ensureFree(db, w);
+  await db.owner.execute(
+    sql`insert into organizations (id, name, slug, created_at) values (${w.orgId}, ${"Northwind Demo"}, ${w.slug}, ${ts(w.h0)}::timestamptz)`,
+  );
+  const counts: Record<string, number> = { organizations: 1 };
+  let loaded = 0;
+  let phase: DemoProgress = { phase: "start", done: 0, total: 1 };
+  const report = (p?: DemoProgress) => {
+    if (p) phase = p;
+    options.onProgress?.({ ...phase, rows: loaded });
+  };
+  const copy = async (batch: Batch) => {
+    for (const part of batch) {
+      await db.copyIn(part.table, [...part.columns], part.csv);
+      counts[part.table] = (counts[part.table] ?? 0) + part.rows;
+      loaded += part.rows;
+    }
+    report();
+  };
+  try {
+    let pending: Promise<void> = Promise.resolve();
+    for await (const batch of generateBatches(w, options.batchRows ?? 60_000, report)) {
+      await pending;
+      pending = copy(batch);
+      // Marks the copy as observed; its failure is rethrown by the next await.
+      pending.catch(() => undefined);
+    }
+    await pending;
+    report({ phase: "analyze", done: 0, total: 1 });
+    for (const table of TABLE_ORDER) await db.owner.execute(sql.raw(`analyze ${quoteIdent(table)}`));
+    report({ phase: "done", done: 1, total: 1 });
+  } catch (error) {
+    await removeOrganization(db, w.orgId).catch(() => undefined);
+    throw error;
+  }
+  return { orgId: w.orgId, adminEmail: w.admin.email, counts };
+}
+
+async function ensureFree(db: Database, w: World): Promise<void> {
+  const taken = await rows<{ n: number }>(
+    db.owner,
+    sql`select count(*)::int as n from organizations where slug = ${w.slug} or id = ${w.orgId}`,
+  );
+  if ((taken[0]?.n ?? 0) > 0) {
+    throw new AppError(
+      "conflict",
+      `an organization with slug "${w.slug}" already exists; choose another with --org-slug, or remove that organization first`,
+      "orgSlug",
+    );
+  }
+  const users = await rows<{ n: number }>(
+    db.owner,
+    sql`select count(*)::int as n from users where lower(email) like ${`%@${w.emailDomain}`}`,
+  );
+  if ((users[0]?.n ?? 0) > 0) {
+    throw new AppError(
+      "conflict",
+      `users with emails under ${w.emailDomain} already exist in another organization; choose another --org-slug`,
+      "orgSlug",
+    );
+  }
+}
+
+/** Deletes every row of one organization that the demo loader writes (children first), then the organization. */
+export async function removeOrganization(db: Database, orgId: string): Promise<void> {
+  for (const table of CLEANUP_ORDER) {
+    await db.owner.execute(
+      sql.raw(`delete from ${quoteIdent(table)} where org_id = '${orgId.replace(/'/g, "")}'`),
+    );
+  }
+  await db.owner.execute(sql`delete from organizations where id = ${orgId}`);
+}
+
+export { SCALES, type Scale, type ScaleSpec, scales };
