@@ -4,6 +4,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../core/errors.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
+import { registerCheckinRoutes } from "./checkin/routes.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { errorResponse, validationError } from "./errors.ts";
 import { registerEventRoutes } from "./events/routes.ts";
@@ -51,6 +52,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   registerLeadRoutes(app);
   registerMovementRoutes(app);
   registerRegistrationRoutes(app);
+  registerCheckinRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {
     type: "apiKey",
