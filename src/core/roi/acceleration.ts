@@ -1,4 +1,5 @@
 import { AppError } from "../errors.ts";
+import { bootstrap } from "../stats/bootstrap.ts";
 import { matchControlsColumns } from "../stats/match-controls.ts";
 import { journeyRange } from "./deal-journeys.ts";
 import { closedAtAsOf, type DealSet, dealStateAsOf, stageAsOf } from "./deal-set.ts";
@@ -38,16 +39,33 @@ export interface Acceleration {
   /** Mean days saved over the matched pairs; null without pairs. */
   daysSavedMean: number | null;
   /** Σ daysSaved × amount / 365 over the matched pairs, in minor units (0 without pairs). */
+  estimate: number;
+  /** 95% seeded bootstrap interval of `estimate`, resampling pairs; null without pairs. */
+  interval: [number, number] | null;
+  /** Whether the interval excludes 0: only then does the estimate count towards value and ROI. */
+  counted: boolean;
+  /** What enters value and ROI: `estimate` when counted, else 0. */
   value: number;
   pairs: AccelerationPair[];
   method: string;
   message?: string;
 }
 
+const none = () => ({
+  matched: 0,
+  daysSavedMean: null,
+  estimate: 0,
+  interval: null,
+  counted: false,
+  value: 0,
+  pairs: [] as AccelerationPair[],
+});
+
 const METHOD =
   "won deals open when the event ended: each attending deal matched to the nearest non-attending one with the same " +
   "stage at the event end and segment (nearest on amount and age at the event, with replacement); days saved = " +
-  "control's days from event end to close − attending deal's; value = days saved × amount / 365";
+  "control's days from event end to close − attending deal's; estimate = Σ days saved × amount / 365, counted " +
+  "towards value only when its 95% bootstrap interval (pairs resampled, seed 1) excludes 0";
 
 /**
  * Acceleration value of an event as known on `asOf` (a simple matched comparison; see METHOD). Deals still open
@@ -93,7 +111,7 @@ export function accelerationAsOf(deals: DealSet, options: AccelerationOptions): 
   }
   const base = { treated: nTreated, controls: nControls, method: METHOD };
   if (nTreated === 0) {
-    return { ...base, status: "no_attending_deals", matched: 0, daysSavedMean: null, value: 0, pairs: [] };
+    return { ...base, status: "no_attending_deals", ...none() };
   }
   const result = matchControlsColumns(
     { treated, eligible, exact: [stage, segment], numeric: [amount, age] },
@@ -103,10 +121,7 @@ export function accelerationAsOf(deals: DealSet, options: AccelerationOptions): 
     return {
       ...base,
       status: "insufficient_controls",
-      matched: 0,
-      daysSavedMean: null,
-      value: 0,
-      pairs: [],
+      ...none(),
       message: result.message,
     };
   }
@@ -123,12 +138,29 @@ export function accelerationAsOf(deals: DealSet, options: AccelerationOptions): 
     value += v;
     days += daysSaved;
   }
+  // Matched pairs are few and deal amounts uneven, so the sum is noisy: it counts only when its interval says it
+  // is not noise (a single pair's interval is that pair: a stated limitation).
+  const values = Float64Array.from(pairs, (p) => p.value);
+  const m = values.length;
+  const boot = bootstrap(
+    value,
+    (rng) => {
+      let sum = 0;
+      for (let i = 0; i < m; i++) sum += values[rng.int(m)]!;
+      return sum;
+    },
+    { resamples: 1000, seed: 1 },
+  );
+  const counted = boot.ci[0] > 0 || boot.ci[1] < 0;
   return {
     ...base,
     status: "compared",
-    matched: pairs.length,
-    daysSavedMean: pairs.length ? days / pairs.length : null,
-    value,
+    matched: m,
+    daysSavedMean: m ? days / m : null,
+    estimate: value,
+    interval: boot.ci,
+    counted,
+    value: counted ? value : 0,
     pairs,
   };
 }

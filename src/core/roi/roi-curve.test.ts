@@ -7,7 +7,7 @@ import { headlineHorizon } from "./horizons.ts";
 import { offlineVsOnline } from "./offline-vs-online.ts";
 import { rankPortfolio } from "./rank-portfolio.ts";
 import { roiCurve, roiRatio } from "./roi-curve.ts";
-import { buildTinyWorld, day, EVENT, testStages } from "./test-world.ts";
+import { buildTinyWorld, day, EVENT, type TinyDeal, testStages } from "./test-world.ts";
 
 const deals = buildTinyWorld();
 const base = { eventId: EVENT, eventStartsAt: day(-1), eventEndsAt: day(0), cost: 20_000 };
@@ -127,6 +127,38 @@ describe("acceleration", () => {
     expect(a.pairs).toEqual([
       { treatedId: "D1", controlId: "D3", daysSaved: 30, value: close(3_000_000 / 365) },
     ]);
+    // One pair: its bootstrap interval is that pair, so it counts (a stated limitation).
+    expect(a).toMatchObject({ counted: true, interval: [close(3_000_000 / 365), close(3_000_000 / 365)] });
+  });
+
+  it("does not count acceleration its interval cannot tell from zero", () => {
+    // T1 closes 30 days sooner than its match, T2 30 days later; equal amounts of 36,500 → ±3,000 each.
+    const mk = (id: string, stage: string, closeDay: number, touched: boolean): TinyDeal => ({
+      id,
+      amount: 36_500,
+      opened: -20,
+      closed: closeDay,
+      segment: "mid",
+      stages: [
+        [-20, stage],
+        [closeDay, "closed_won"],
+      ],
+      touches: touched ? [[-1, "event", false, EVENT]] : [[-5, "web", true]],
+    });
+    const world = buildTinyWorld([
+      mk("T1", "prospecting", 60, true),
+      mk("C1", "prospecting", 90, false),
+      mk("T2", "proposal", 90, true),
+      mk("C2", "proposal", 60, false),
+    ]);
+    const a = accelerationAsOf(world, {
+      eventCode: eventCodeOf(world, EVENT),
+      eventStartsAt: day(-1),
+      eventEndsAt: day(0),
+      asOf: day(200),
+    });
+    expect(a).toMatchObject({ matched: 2, daysSavedMean: 0, estimate: 0, counted: false, value: 0 });
+    expect(a.interval).toEqual([-6000, 6000]);
   });
 
   it("has nothing to compare before the attending deal is won", () => {

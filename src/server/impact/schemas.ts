@@ -106,6 +106,9 @@ const accelerationSchema = z.object({
   controls: z.number(),
   matched: z.number(),
   daysSavedMean: z.number().nullable(),
+  estimate: z.number(),
+  interval: z.tuple([z.number(), z.number()]).nullable(),
+  counted: z.boolean(),
   value: z.number(),
   pairs: z.array(
     z.object({ treatedId: z.string(), controlId: z.string(), daysSaved: z.number(), value: z.number() }),
