@@ -92,6 +92,12 @@ beforeAll(async () => {
   );
   await w.opportunity(opp(13), acc(13), [["discovery", at(-30)]], { amountMinor: 20_000_000 });
   await w.opportunity(opp(14), acc(14), [["discovery", at(-30)]], { amountMinor: 20_000_000 }); // other segment
+  // A16 attended another roundtable: its deal is no control (its own lift would leak in).
+  await w.account(acc(16), "enterprise", OWNER);
+  await w.person(per(161), { accountId: acc(16) });
+  await w.event(uid(9, 99), "executive_roundtable", at(-7));
+  await w.attend(uid(9, 99), per(161), at(-7), "checkin");
+  await w.opportunity(opp(16), acc(16), [["discovery", at(-30)]], { amountMinor: 20_000_000 });
   await w.opportunity(opp(15), acc(13), [
     ["discovery", at(-90)],
     ["closed_lost", at(-10)],
@@ -135,6 +141,9 @@ describe("roundtable movement (worked example)", () => {
     expect(d.controlMean).toBeCloseTo(140 / 3, 12);
     expect(d.estimate).toBeCloseTo(-5 / 3, 12);
     expect(d.sets).toBe(3);
+    // Velocity lift among deals that moved within 60 days: 1 − mean(10, 45) / mean(30, 20) = 1 − 27.5/25 = −0.1.
+    expect(r.outcomes.velocityLift.estimate).toBeCloseTo(-0.1, 12);
+    expect([r.outcomes.velocityLift.treatedMovers, r.outcomes.velocityLift.controlMovers]).toEqual([2, 2]);
     expect(d.ci![0]).toBeLessThanOrEqual(d.estimate!);
     expect(d.ci![1]).toBeGreaterThanOrEqual(d.estimate!);
     const value = await eventAccelerationValue(db, orgId, EVENT, { asOf, resamples: 300 });
@@ -234,6 +243,7 @@ describe("roundtable movement (worked example)", () => {
       /^insufficient controls: 0 of 3 treated units found 4 controls .*4 eligible controls available/,
     );
     expect(v.match.treated).toBe(3);
+    expect(v.control.total).toBe(4); // O11–O14; not the closed O15, not O16 of an account at another roundtable
   });
 
   it("refuses an as-of date before the event, and another organization's event is not found", async () => {

@@ -16,7 +16,7 @@ import {
   stallReason,
 } from "../../core/movement/stall-reasons.ts";
 import type { Database } from "../../db/client.ts";
-import { restrictedMeanDaysSaved, type TimeToMove } from "./days-saved.ts";
+import { restrictedMeanDaysSaved, timedSets, velocityLiftWithin } from "./days-saved.ts";
 import {
   type AnalysisOptions,
   checkAsOf,
@@ -48,6 +48,8 @@ export interface RoundtableOptions extends AnalysisOptions {
   caliper?: number;
   /** Horizon of the days-saved measure (default 90 days, capped by the follow-up). */
   daysSavedHorizon?: number;
+  /** Window of the velocity lift (default 60 days). */
+  liftWindowDays?: number;
   /** Look-back that defines "already engaged" and the "before" coverage window (default 90 days). */
   lookbackDays?: number;
 }
@@ -100,6 +102,8 @@ export interface RoundtableMovement {
     velocity: VelocitySummary;
     /** Days saved per attending deal within the horizon (see acceleration.ts), with a matched-set bootstrap interval. */
     daysSaved: ReturnType<typeof restrictedMeanDaysSaved>;
+    /** 1 − mean days to next stage of attending deals that moved within the window / the same for matched controls. */
+    velocityLift: ReturnType<typeof velocityLiftWithin>;
     /** Account-level stall shares at each horizon. */
     stallShare: StallShare[];
     /** Opportunity-level stall shares of the attending opportunities at each horizon. */
@@ -362,37 +366,21 @@ export function analyzeRoundtable(
     }
     return { days, counts };
   });
-  // Days saved within the horizon (restricted mean time to next stage, controls minus attendees).
+  // Days saved within the horizon (restricted mean time to next stage, controls minus attendees), and the velocity
+  // lift among deals that moved within the lift window, both over the matched sets.
   const horizonDays = Math.min(options.daysSavedHorizon ?? 90, observedDays);
-  let daysSaved: RoundtableMovement["outcomes"]["daysSaved"] = {
-    estimate: null,
-    ci: null,
-    note: "no matched sets",
-    horizonDays,
-    treatedMean: null,
-    controlMean: null,
-    sets: 0,
+  const sets = timedSets(
+    opportunities.map((o) => ({ id: o.id, stages: o.stages })),
+    controlsOf,
+    { eventAt: eventAtMs, asOf: asOfMs },
+  );
+  const boot = {
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
   };
-  if (controlsOf.size > 0 && horizonDays > 0) {
-    const controlIds = new Set([...controlsOf.values()].flat());
-    const controlMovement = new Map(
-      measureMovement(
-        opportunities.filter((o) => controlIds.has(o.id)).map((o) => ({ id: o.id, stages: o.stages })),
-        { eventAt: eventAtMs, asOf: asOfMs, windowsDays, terminalStages: TERMINAL_STAGES, stallDays },
-      ).measured.map((m) => [m.id, m]),
-    );
-    const timed = (m: Movement | undefined) =>
-      m?.nextStage ? { days: m.nextStage.days, moved: m.nextStage.observed } : null;
-    const sets = [...controlsOf].flatMap(([treatedId, ids]) => {
-      const t = timed(measured.get(treatedId));
-      const cs = ids.map((id) => timed(controlMovement.get(id)));
-      return t && cs.every((x) => x !== null) ? [{ treated: t, controls: cs as TimeToMove[] }] : [];
-    });
-    daysSaved = restrictedMeanDaysSaved(sets, horizonDays, {
-      ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    });
-  }
+  const daysSaved =
+    horizonDays > 0 ? restrictedMeanDaysSaved(sets, horizonDays, boot) : restrictedMeanDaysSaved([], 1, boot);
+  const velocityLift = velocityLiftWithin(sets, options.liftWindowDays ?? 60, boot);
 
   const withPeople = accountRows.filter((a) => a.coverage.roles.some((r) => r.people > 0));
   const meanOf = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
@@ -424,6 +412,7 @@ export function analyzeRoundtable(
     outcomes: {
       velocity,
       daysSaved,
+      velocityLift,
       stallShare,
       opportunityStallShare,
       missingLinks,

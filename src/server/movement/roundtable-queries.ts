@@ -40,7 +40,8 @@ const attendingAccounts = (orgId: string, eventId: string) =>
 
 /**
  * Opportunities of attending accounts (all of them, so the unmeasurable are listed) and candidate controls: other
- * accounts' opportunities opened by the event and not closed before it. Histories use nothing after `asOf`.
+ * accounts' opportunities opened by the event and not closed before it, leaving out accounts that attended another
+ * event of the same type by `asOf`. Histories use nothing after `asOf`.
  */
 export async function loadOpportunities(
   tx: Tx,
@@ -52,9 +53,23 @@ export async function loadOpportunities(
   const at = eventAt.toISOString();
   const until = asOf.toISOString();
   const accounts = attendingAccounts(orgId, eventId);
+  // Controls leave out accounts that attended another event of the same type by the as-of date: their own lift
+  // would leak into the comparison.
+  const otherAttending = sql`(select p.account_id from people p
+      where p.org_id = ${orgId} and p.account_id is not null and p.id in (
+        select c.person_id from check_ins c join events e on e.org_id = c.org_id and e.id = c.event_id
+         where c.org_id = ${orgId} and c.direction = 'entry' and c.event_id <> ${eventId}
+           and e.type = (select type from events where org_id = ${orgId} and id = ${eventId})
+           and e.starts_at <= ${until}::timestamptz
+        union
+        select r.person_id from registrations r join events e on e.org_id = r.org_id and e.id = r.event_id
+         where r.org_id = ${orgId} and r.attended and r.status <> 'cancelled' and r.event_id <> ${eventId}
+           and e.type = (select type from events where org_id = ${orgId} and id = ${eventId})
+           and e.starts_at <= ${until}::timestamptz))`;
   const scope: SQL = sql`o.org_id = ${orgId} and o.opened_at <= ${until}::timestamptz and (
       o.account_id in ${accounts}
-      or (o.opened_at <= ${at}::timestamptz and (o.closed_at is null or o.closed_at > ${at}::timestamptz)))`;
+      or (o.opened_at <= ${at}::timestamptz and (o.closed_at is null or o.closed_at > ${at}::timestamptz)
+          and o.account_id not in ${otherAttending}))`;
   const opps = await rows<{
     id: string;
     account_id: string;

@@ -62,9 +62,12 @@ afterAll(async () => {
 
 describe("movement routes", () => {
   it("reports roundtable movement to any signed-in role, and 404 for another organization", async () => {
-    const res = await app.request(`/api/events/${ROUNDTABLE}/movement?resamples=200&seed=2&asOf=${NOW.toISOString()}`, {
-      headers: viewer,
-    });
+    const res = await app.request(
+      `/api/events/${ROUNDTABLE}/movement?resamples=200&seed=2&asOf=${NOW.toISOString()}`,
+      {
+        headers: viewer,
+      },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       asOf: string;
