@@ -106,8 +106,16 @@ describe("computeFunnel", () => {
     expect(lift.treated).toEqual({ leads: 2, opportunities: 1, rate: 0.5 });
     expect(lift.control).toEqual({ leads: 2, opportunities: 1, rate: 0.5 });
     expect(lift.neverFollowedUp).toBe(1);
+    expect(lift.tooRecent).toBe(0);
     expect(lift.difference?.estimate).toBe(0);
     expect(lift.difference?.seed).toBe(7);
+  });
+
+  it("leaves out of the lift the leads whose window has not closed", () => {
+    const lift = computeFunnel(leads, { asOf: h(24 * 89) }).contextualLift;
+    expect(lift.tooRecent).toBe(5);
+    expect(lift.treated.leads + lift.control.leads).toBe(0);
+    expect(computeFunnel(leads, { asOf: h(24 * 90) }).contextualLift.tooRecent).toBe(0);
   });
 
   it("handles an event with no leads", () => {

@@ -81,6 +81,8 @@ export interface ContextualLift {
   control: { leads: number; opportunities: number; rate: number };
   /** Leads never followed up (in neither group). */
   neverFollowedUp: number;
+  /** Leads captured less than `horizonDays` before `asOf`: their window is still open, so they are left out. */
+  tooRecent: number;
   /** treated rate − control rate with a seeded percentile bootstrap interval. */
   difference: BootstrapEstimate | null;
 }
@@ -102,6 +104,8 @@ export interface FunnelOptions {
   fastHours?: number;
   resamples?: number;
   seed?: number;
+  /** The moment of the analysis: leads whose window has not closed by then are left out of the lift. */
+  asOf?: Date;
 }
 
 const HOUR = 3_600_000;
@@ -196,7 +200,8 @@ function timeToFollowUp(leads: FunnelLead[]): TimeToFollowUp {
 
 /**
  * The contextual-follow-up comparison: treated = first follow-up contextual and within `fastHours` of capture;
- * control = followed up, but generic or later. Outcome: an opportunity within `horizonDays` of capture.
+ * control = followed up, but generic or later. Outcome: an opportunity within `horizonDays` of capture. With
+ * `asOf`, leads captured less than `horizonDays` before it are left out (their outcome is not known yet).
  */
 export function contextualLift(leads: FunnelLead[], options: FunnelOptions = {}): ContextualLift {
   const horizonDays = options.horizonDays ?? 90;
@@ -204,7 +209,12 @@ export function contextualLift(leads: FunnelLead[], options: FunnelOptions = {})
   const treated: number[] = [];
   const control: number[] = [];
   let never = 0;
+  let tooRecent = 0;
   for (const lead of leads) {
+    if (options.asOf && lead.capturedAt.getTime() + horizonDays * 24 * HOUR > options.asOf.getTime()) {
+      tooRecent++;
+      continue;
+    }
     const first = firstFollowUp(lead);
     if (!first) {
       never++;
@@ -227,6 +237,7 @@ export function contextualLift(leads: FunnelLead[], options: FunnelOptions = {})
     treated: summary(treated),
     control: summary(control),
     neverFollowedUp: never,
+    tooRecent,
     difference:
       treated.length > 0 && control.length > 0
         ? bootstrapDiffProportions(treated, control, {

@@ -73,7 +73,7 @@ export async function leadFunnel(
 ) {
   return db.withOrg(orgId, async (tx) => {
     const event = await requireEvent(tx, orgId, eventId);
-    const funnel = computeFunnel(await loadFunnelLeads(tx, orgId, eventId, now), options);
+    const funnel = computeFunnel(await loadFunnelLeads(tx, orgId, eventId, now), { asOf: now, ...options });
     return { eventId: event.id, eventName: event.name, asOf: now.toISOString(), ...funnel };
   });
 }

@@ -84,6 +84,7 @@ const funnelSchema = z
       treated: rateSchema,
       control: rateSchema,
       neverFollowedUp: z.number(),
+      tooRecent: z.number(),
       difference: estimateSchema.nullable(),
     }),
   })
