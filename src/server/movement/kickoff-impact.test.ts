@@ -187,6 +187,9 @@ describe("sales kickoff impact (worked example)", () => {
     if (win.change.status !== "estimated") throw new Error(win.change.message);
     expect(win.change.design).toBe("difference_in_differences");
     expect(win.change.estimate).toBeCloseTo(1 / 3, 12); // (4/6 − 2/6) − (1/2 − 1/2)
+    // The reinforced rep (R1: 1/2 → 2/2) against the absent one (1/2 → 1/2).
+    const kept = win.reinforcedVsAbsent;
+    expect(kept.status === "estimated" && kept.estimate).toBeCloseTo(0.5, 12);
     const cycle = r.outcomes.cycleDays;
     expect(cycle.before).toBe(30);
     expect(cycle.after).toBeCloseTo(160 / 6, 12);

@@ -30,14 +30,15 @@ import {
   type NoteRow,
   type RepRow,
 } from "./kickoff-queries.ts";
+import { fitLiftHalfLife, type LiftHalfLife } from "./lift-half-life.ts";
 
 const WEEK_MS = 7 * DAY_MS;
 
 /** Options of the kickoff analysis. */
 export interface KickoffOptions extends AnalysisOptions {
-  /** Days before the kickoff starts that form the baseline (default 84 = 12 weeks). */
+  /** Days before the kickoff starts that form the baseline (default 182 = 26 weeks). */
   beforeDays?: number;
-  /** Days after the kickoff ends that are measured, at most (default 91 = 13 weeks). */
+  /** Days after the kickoff ends that are measured, at most (default 182 = 26 weeks). */
   afterDays?: number;
   /** Adoption below this share (0…1) over the trailing weeks raises an alert (default 0.5). */
   adoptionThreshold?: number;
@@ -114,7 +115,16 @@ export interface KickoffImpact {
     meanCertificationScore: number | null;
   };
   outcomes: {
-    winRate: { before: number | null; after: number | null; change: Change; controlChange: Change | null };
+    winRate: {
+      before: number | null;
+      after: number | null;
+      change: Change;
+      controlChange: Change | null;
+      /** Reinforced reps against reps who did not attend (DiD, rep-clustered): the lift that reinforcement keeps. */
+      reinforcedVsAbsent: Change;
+    };
+    /** The win-rate lift at the kickoff and the half-life of its decay without reinforcement. */
+    liftHalfLife: LiftHalfLife;
     cycleDays: { before: number | null; after: number | null; change: Change };
     dealSizeMinor: { before: number | null; after: number | null; change: Change };
     adoption:
@@ -302,7 +312,7 @@ export async function kickoffImpact(
   eventId: string,
   options: KickoffOptions,
 ): Promise<KickoffImpact> {
-  const beforeDays = options.beforeDays ?? 84;
+  const beforeDays = options.beforeDays ?? 182;
   const loaded = await db.withOrg(orgId, async (tx) => {
     const event = await loadEvent(tx, orgId, eventId);
     checkAsOf(event, options.asOf);
@@ -332,8 +342,8 @@ export function analyzeKickoff(
   options: KickoffOptions,
 ): KickoffImpact {
   const { event } = data;
-  const beforeDays = options.beforeDays ?? 84;
-  const afterDays = options.afterDays ?? 91;
+  const beforeDays = options.beforeDays ?? 182;
+  const afterDays = options.afterDays ?? 182;
   if (!(beforeDays >= 7) || !(afterDays >= 7))
     throw new AppError("validation", "beforeDays and afterDays must be at least 7", "beforeDays");
   const resamples = options.resamples ?? 2000;
@@ -545,6 +555,13 @@ export function analyzeKickoff(
         after: pooled(attending, "after").winRate,
         change: change(winMeasure),
         controlChange,
+        reinforcedVsAbsent:
+          attending.some(reinforced) && absent.length > 0
+            ? didChange(attending.filter(reinforced), absent, winMeasure)
+            : {
+                status: "insufficient",
+                message: `need reinforced attending reps and reps who did not attend: ${attending.filter(reinforced).length} reinforced, ${absent.length} absent`,
+              },
       },
       cycleDays: {
         before: pooled(attending, "before").meanCycleDays,
@@ -556,6 +573,19 @@ export function analyzeKickoff(
         after: pooled(attending, "after").meanDealSizeMinor,
         change: change(sizeMeasure),
       },
+      liftHalfLife: fitLiftHalfLife(
+        repDeals.flatMap((u) =>
+          [...u.before, ...u.after].map((d) => ({
+            won: d.won,
+            days: (d.closedAt - startMs) / DAY_MS,
+            group: !u.rep.attended
+              ? ("absent" as const)
+              : reinforced(u)
+                ? ("reinforced" as const)
+                : ("unreinforced" as const),
+          })),
+        ),
+      ),
       adoption,
       winRateDecay,
       winRateReinforcedVsRest,

@@ -16,7 +16,10 @@ export interface RepRow {
   /** Their person record (same email), through which attendance, drills and certification are known. */
   personId: string | null;
   attended: boolean;
-  /** Drill reviews on the kickoff's cards plus reinforcement touchpoints tied to the kickoff, after it. */
+  /**
+   * Drill reviews on the kickoff's cards, reinforcement touchpoints tied to the kickoff after it, and enrollments in a
+   * journey for role "rep" from the kickoff on.
+   */
   reinforcements: number;
   /** Certification: share of correct answers in the post-phase attempts of the kickoff's assessments. */
   certificationScore: number | null;
@@ -42,7 +45,7 @@ export interface NoteRow {
 export async function loadReps(
   tx: Tx,
   orgId: string,
-  event: { id: string; endsAt: Date },
+  event: { id: string; startsAt: Date; endsAt: Date },
 ): Promise<RepRow[]> {
   const eventId = event.id;
   const list = await rows<{
@@ -67,7 +70,10 @@ export async function loadReps(
              where dc.org_id = ${orgId} and dc.event_id = ${eventId} and dc.person_id = r.person_id)
            + (select count(*) from touchpoints t where t.org_id = ${orgId} and t.event_id = ${eventId}
                and t.person_id = r.person_id and t.kind in ('reinforcement', 'drill', 'coaching')
-               and t.occurred_at >= ${event.endsAt.toISOString()}::timestamptz)) as reinforcements,
+               and t.occurred_at >= ${event.endsAt.toISOString()}::timestamptz)
+           + (select count(*) from journey_enrollments je join journeys j on j.org_id = je.org_id and j.id = je.journey_id
+               where je.org_id = ${orgId} and je.person_id = r.person_id and j.role = 'rep'
+                 and je.enrolled_at >= ${event.startsAt.toISOString()}::timestamptz)) as reinforcements,
           (select count(*) filter (where rs.correct) from responses rs
              join assessment_attempts aa on aa.org_id = rs.org_id and aa.id = rs.attempt_id
              join assessments a on a.org_id = aa.org_id and a.id = aa.assessment_id
