@@ -37,7 +37,15 @@ interface State {
 }
 interface Lookup {
   replayed: { nonce: string; personId: string; direction: string; at: string; name: string }[];
-  tickets: { id: string; revoked: boolean; personId: string; status: string; eventId: string }[];
+  tickets: {
+    id: string;
+    revoked: boolean;
+    personId: string;
+    status: string;
+    eventId: string;
+    name: string;
+    email: string | null;
+  }[];
   people: { id: string; name: string; email: string | null; registered: string | null }[];
   state: {
     eventId: string;
@@ -113,6 +121,8 @@ export async function processScans(
   const personIds = [
     ...new Set(verdicts.flatMap((v) => (v.kind === "ticket" || v.kind === "person" ? [v.personId] : []))),
   ];
+  // People found by name search (no ticket): their names and registrations come from a separate part of the look-up.
+  const searchedIds = [...new Set(verdicts.flatMap((v) => (v.kind === "person" ? [v.personId] : [])))];
   const nonces = requests.map((r) => r.scan.nonce);
 
   const [found] = await rows<{ [K in keyof Lookup]: Lookup[K] | string }>(
@@ -123,14 +133,16 @@ export async function processScans(
         from check_ins c join people p on p.org_id = c.org_id and p.id = c.person_id
         where c.org_id = ${orgId} and c.scan_nonce = any(${pgArray(nonces)}::text[])), '[]') as replayed,
       coalesce((select json_agg(json_build_object('id', t.id, 'revoked', t.revoked_at is not null, 'personId', r.person_id,
-          'status', r.status, 'eventId', t.event_id))
+          'status', r.status, 'eventId', t.event_id, 'email', p.email,
+          'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
         from tickets t join registrations r on r.org_id = t.org_id and r.id = t.registration_id
+        join people p on p.org_id = r.org_id and p.id = r.person_id
         where t.org_id = ${orgId} and t.id = any(${pgArray(ticketIds)}::uuid[])), '[]') as tickets,
       coalesce((select json_agg(json_build_object('id', p.id,
           'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')), 'email', p.email,
           'registered', (select string_agg(r.event_id::text, ',') from registrations r where r.org_id = p.org_id
             and r.person_id = p.id and r.event_id = any(${pgArray(eventIds)}::uuid[]) and r.status = 'registered')))
-        from people p where p.org_id = ${orgId} and p.id = any(${pgArray(personIds)}::uuid[])), '[]') as people,
+        from people p where p.org_id = ${orgId} and p.id = any(${pgArray(searchedIds)}::uuid[])), '[]') as people,
       coalesce((select json_agg(x) from (
           select distinct on (event_id, person_id, session_id) event_id as "eventId", person_id as "personId",
             session_id as "sessionId", direction, occurred_at as at
@@ -141,7 +153,14 @@ export async function processScans(
   );
   const replayed = new Map(parsed(found!.replayed).map((r) => [r.nonce, r]));
   const tickets = new Map(parsed(found!.tickets).map((t) => [t.id, t]));
-  const people = new Map<string, PersonInfo>(
+  const people = new Map<string, PersonInfo>();
+  for (const t of tickets.values()) {
+    const known = people.get(t.personId);
+    const registeredFor = known?.registeredFor ?? new Set<string>();
+    if (t.status === "registered") registeredFor.add(t.eventId);
+    people.set(t.personId, { personId: t.personId, name: t.name || t.email || "guest", registeredFor });
+  }
+  for (const [id, info] of new Map<string, PersonInfo>(
     parsed(found!.people).map((p) => [
       p.id,
       {
@@ -150,7 +169,9 @@ export async function processScans(
         registeredFor: new Set(p.registered ? p.registered.split(",") : []),
       },
     ]),
-  );
+  )) {
+    people.set(id, info);
+  }
   const state = new Map<string, State>(
     parsed(found!.state).map((s) => [
       stateKey(s.eventId, s.personId, s.sessionId),
