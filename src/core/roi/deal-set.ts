@@ -223,24 +223,63 @@ export class DealSetBuilder {
 
   /** Adds a touch of the current deal's journey (time order). */
   addTouch(t: TouchInput): void {
+    if (t.channel.trim() === "") {
+      throw new AppError(
+        "validation",
+        `opportunity ${this.requireDeal().id}: a touch has an empty channel name`,
+        "channel",
+      );
+    }
+    this.addTouchCodes(
+      t.at,
+      this.channels.code(t.channel),
+      this.events.code(t.eventId),
+      this.campaigns.code(t.campaign),
+      this.kinds.code(t.kind),
+      t.online,
+    );
+  }
+
+  /** Dictionary code of a touch attribute (-1 for none), for callers that intern once and add by code. */
+  touchCode(dictionary: "channel" | "event" | "campaign" | "kind", name: string | null | undefined): number {
+    const dict =
+      dictionary === "channel"
+        ? this.channels
+        : dictionary === "event"
+          ? this.events
+          : dictionary === "campaign"
+            ? this.campaigns
+            : this.kinds;
+    return dict.code(name);
+  }
+
+  /** Adds a touch by dictionary codes from `touchCode` (time order; the channel code must be a real one). */
+  addTouchCodes(
+    at: number,
+    channel: number,
+    event: number,
+    campaign: number,
+    kind: number,
+    online: boolean,
+  ): void {
     const deal = this.requireDeal();
     const start = this.touchOffsets.last();
-    if (this.touchAt.length > start && t.at < this.touchAt.last()) {
+    if (this.touchAt.length > start && at < this.touchAt.last()) {
       throw new AppError("validation", `opportunity ${deal.id}: touches out of time order`, "occurredAt");
     }
-    if (t.channel.trim() === "") {
+    if (channel < 0) {
       throw new AppError(
         "validation",
         `opportunity ${deal.id}: a touch has an empty channel name`,
         "channel",
       );
     }
-    this.touchAt.push(t.at);
-    this.touchChannel.push(this.channels.code(t.channel));
-    this.touchEvent.push(this.events.code(t.eventId));
-    this.touchCampaign.push(this.campaigns.code(t.campaign));
-    this.touchKind.push(this.kinds.code(t.kind));
-    this.touchOnline.push(t.online ? 1 : 0);
+    this.touchAt.push(at);
+    this.touchChannel.push(channel);
+    this.touchEvent.push(event);
+    this.touchCampaign.push(campaign);
+    this.touchKind.push(kind);
+    this.touchOnline.push(online ? 1 : 0);
   }
 
   build(): DealSet {

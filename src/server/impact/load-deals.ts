@@ -55,6 +55,8 @@ export interface LoadInfo {
   currencies: string[];
   unknownStages: string[];
   ms: number;
+  /** Milliseconds per step: opportunities, stage histories, touches (query), build (parse and assemble). */
+  steps: { opportunities: number; stages: number; touches: number; build: number };
 }
 
 interface OppRow {
@@ -74,14 +76,20 @@ interface StageRow {
   from_stage: string | null;
   to_stage: string;
 }
-interface TouchRow {
+/** One touch group (an account, a person, or an opportunity's own touches) as one string, see loadTouches. */
+interface GroupRow {
   g: string;
-  at: number;
-  channel: string;
-  kind: string;
-  online: boolean;
-  event_id: string | null;
-  campaign: string | null;
+  s: string;
+}
+
+/** A group's touches in columns, in time order, attributes as the builder's dictionary codes. */
+interface TouchRun {
+  at: Float64Array;
+  channel: Int32Array;
+  event: Int32Array;
+  campaign: Int32Array;
+  kind: Int32Array;
+  online: Uint8Array;
 }
 
 const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
@@ -159,10 +167,21 @@ async function loadStages(tx: Tx, orgId: string, focus: SQL | null): Promise<Sta
   );
 }
 
+/** A text column with the two separators of the group strings replaced by spaces. */
+const clean = (column: SQL) => sql`translate(${column}, chr(30) || chr(31), '  ')`;
+
 /**
- * One ordered scan of the touches, grouped (`g`) by account (account scope) or person (person scope), in time
- * order within a group (ties by id, so the order is stable from run to run). Touches older than the lookback before
- * the earliest opportunity are never read.
+ * One touch's fields joined by chr(31): epoch ms, channel, kind, online (1/0), event id, campaign. A group's touches
+ * are joined by chr(30) in time order (ties by id, so the order is stable from run to run).
+ */
+const touchText = sql`string_agg(concat_ws(chr(31), (extract(epoch from t.occurred_at) * 1000)::bigint,
+    ${clean(sql`t.channel`)}, ${clean(sql`t.kind`)}, case when t.online then '1' else '0' end,
+    coalesce(t.event_id::text, ''), coalesce(${clean(sql`t.campaign`)}, '')), chr(30) order by t.occurred_at, t.id)`;
+
+/**
+ * One ordered scan of the touches, one row per group: the account (account scope) or the person (person scope),
+ * each group's touches in one string (far fewer rows to ship and parse than one per touch). Touches older than the
+ * lookback before the earliest opportunity are never read.
  */
 async function loadTouches(
   tx: Tx,
@@ -170,37 +189,21 @@ async function loadTouches(
   scope: JourneyScope,
   since: number,
   focus: SQL | null,
-): Promise<TouchRow[]> {
-  const cols = sql`${epochMs(sql`t.occurred_at`)} as at, t.channel, t.kind, t.online, t.event_id::text as event_id,
-    t.campaign`;
+): Promise<GroupRow[]> {
   const from = new Date(since).toISOString();
   if (scope === "account") {
     // With a focus, two index paths instead of one scan: touches carrying a focus account, and account-less
     // touches of the focus accounts' people.
-    if (focus) {
-      return rows<TouchRow>(
-        tx,
-        sql`select g, at, channel, kind, online, event_id, campaign from (
-              select t.account_id::text as g, ${cols}, t.occurred_at as o, t.id
-                from touchpoints t
-                where t.org_id = ${orgId} and t.occurred_at >= ${from} and t.account_id in (${focus})
-              union all
-              select p.account_id::text as g, ${cols}, t.occurred_at as o, t.id
-                from people p
-                join touchpoints t on t.org_id = p.org_id and t.person_id = p.id
-                where p.org_id = ${orgId} and p.account_id in (${focus}) and t.account_id is null
-                  and t.occurred_at >= ${from}) x
-            order by g, o, id`,
-      );
-    }
-    return rows<TouchRow>(
+    const where = focus
+      ? sql`(t.account_id in (${focus}) or (t.account_id is null and p.account_id in (${focus})))`
+      : sql`coalesce(t.account_id, p.account_id) is not null`;
+    return rows<GroupRow>(
       tx,
-      sql`select coalesce(t.account_id, p.account_id)::text as g, ${cols}
+      sql`select coalesce(t.account_id, p.account_id)::text as g, ${touchText} as s
           from touchpoints t
           left join people p on p.org_id = t.org_id and p.id = t.person_id
-          where t.org_id = ${orgId} and t.occurred_at >= ${from}
-            and coalesce(t.account_id, p.account_id) is not null
-          order by 1, t.occurred_at, t.id`,
+          where t.org_id = ${orgId} and t.occurred_at >= ${from} and ${where}
+          group by 1`,
     );
   }
   // Person scope: touches of people, and touches carrying an opportunity id (grouped under "opp:<id>"). With a
@@ -211,14 +214,49 @@ async function loadTouches(
             or t.opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
               and o.account_id in (${focus})))`
     : sql``;
-  return rows<TouchRow>(
+  return rows<GroupRow>(
     tx,
-    sql`select coalesce(t.person_id::text, 'opp:' || t.opportunity_id::text) as g, ${cols}
+    sql`select coalesce(t.person_id::text, 'opp:' || t.opportunity_id::text) as g, ${touchText} as s
         from touchpoints t
         where t.org_id = ${orgId} and t.occurred_at >= ${from}
           and (t.person_id is not null or t.opportunity_id is not null) ${only}
-        order by 1, t.occurred_at, t.id`,
+        group by 1`,
   );
+}
+
+/** Parses a group string into columns, interning attributes into the builder's dictionaries. */
+function parseRun(text: string, builder: DealSetBuilder): TouchRun {
+  const touches = text.split("\u001e");
+  const n = touches.length;
+  const run: TouchRun = {
+    at: new Float64Array(n),
+    channel: new Int32Array(n),
+    event: new Int32Array(n),
+    campaign: new Int32Array(n),
+    kind: new Int32Array(n),
+    online: new Uint8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const f = touches[i]!.split("\u001f");
+    run.at[i] = Number(f[0]);
+    run.channel[i] = builder.touchCode("channel", f[1]!.trim());
+    run.kind[i] = builder.touchCode("kind", f[2]);
+    run.online[i] = f[3] === "1" ? 1 : 0;
+    run.event[i] = builder.touchCode("event", f[4]);
+    run.campaign[i] = builder.touchCode("campaign", f[5]);
+  }
+  return run;
+}
+
+function firstAtOrAfter(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The contacts of each opportunity (person scope); see JourneyScope. */
@@ -263,41 +301,11 @@ async function loadCommittees(tx: Tx, orgId: string, focus: SQL | null): Promise
   return byAccount;
 }
 
-/** Touch groups in columns: group g owns rows start[g] .. end[g]-1 of the scan. */
-function indexGroups(touches: TouchRow[]): Map<string, [number, number]> {
-  const groups = new Map<string, [number, number]>();
-  let start = 0;
-  for (let i = 1; i <= touches.length; i++) {
-    if (i === touches.length || touches[i]!.g !== touches[start]!.g) {
-      groups.set(touches[start]!.g, [start, i]);
-      start = i;
-    }
-  }
-  return groups;
-}
-
-function firstAtOrAfter(touches: TouchRow[], lo: number, hi: number, t: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (touches[mid]!.at < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-const toTouch = (r: TouchRow): TouchInput => ({
-  at: r.at,
-  channel: r.channel,
-  online: r.online,
-  eventId: r.event_id,
-  campaign: r.campaign,
-  kind: r.kind,
-});
-
 /**
  * Reads the organization's opportunities, their stage histories and their journeys' touches (the lookback before
  * creation up to the close; no upper bound while open) straight into the columnar DealSet. Each query is one
- * ordered scan; touches are cut per opportunity by binary search over its group's time-ordered run.
+ * ordered scan; touches come one string per group and are cut per opportunity by binary search over the group's
+ * time-ordered run.
  * Must run inside `db.withOrg(orgId, …)`.
  *
  * A closed opportunity whose history does not end in its closed stage gets that change appended at its closedAt,
@@ -309,16 +317,31 @@ export async function loadDeals(
   options: LoadDealsOptions,
 ): Promise<{ deals: DealSet; info: LoadInfo }> {
   const started = performance.now();
+  const steps = { opportunities: 0, stages: 0, touches: 0, build: 0 };
+  let mark = started;
+  const lap = (step: keyof typeof steps) => {
+    const t = performance.now();
+    steps[step] += t - mark;
+    mark = t;
+  };
   const lookbackDays = options.lookbackDays ?? 365;
   const focus = options.focusEventId ? focusAccounts(orgId, options.focusEventId) : null;
   const opps = await loadOpportunities(tx, orgId, options, focus);
   const controls =
     options.focusEventId && focus ? await loadControls(tx, orgId, options.focusEventId, focus) : [];
+  lap("opportunities");
   const builder = new DealSetBuilder(productStages, lookbackDays);
   if (opps.length === 0 && controls.length === 0) {
     return {
       deals: builder.build(),
-      info: { deals: 0, touches: 0, currencies: [], unknownStages: [], ms: performance.now() - started },
+      info: {
+        deals: 0,
+        touches: 0,
+        currencies: [],
+        unknownStages: [],
+        ms: performance.now() - started,
+        steps,
+      },
     };
   }
   let since = Number.POSITIVE_INFINITY;
@@ -326,10 +349,12 @@ export async function loadDeals(
   since -= lookbackDays * DAY_MS;
   // One transaction, one connection: the queries run one after the other.
   const stageRows = await loadStages(tx, orgId, focus);
+  lap("stages");
   const touches = opps.length > 0 ? await loadTouches(tx, orgId, options.scope, since, focus) : [];
   const person = options.scope === "person";
   const contacts = person ? await loadContacts(tx, orgId, focus) : new Map<string, string[]>();
   const committees = person ? await loadCommittees(tx, orgId, focus) : new Map<string, string[]>();
+  lap("touches");
   const stagesByOpp = new Map<string, [number, number]>();
   for (let s = 0, i = 1; i <= stageRows.length; i++) {
     if (i === stageRows.length || stageRows[i]!.opportunity_id !== stageRows[s]!.opportunity_id) {
@@ -337,11 +362,21 @@ export async function loadDeals(
       s = i;
     }
   }
-  const groups = indexGroups(touches);
+  const groups = new Map<string, TouchRun>();
+  for (const row of touches) if (row.s) groups.set(row.g, parseRun(row.s, builder));
   const currencies = new Set<string>();
   let touchCount = 0;
   const closedStage = (won: boolean | null) => (won ? "closed_won" : "closed_lost");
-  const parts: [number, number][] = [];
+  const parts: { run: TouchRun; start: number; end: number }[] = [];
+  const add = (run: TouchRun, t: number) =>
+    builder.addTouchCodes(
+      run.at[t]!,
+      run.channel[t]!,
+      run.event[t]!,
+      run.campaign[t]!,
+      run.kind[t]!,
+      run.online[t] === 1,
+    );
   for (const o of opps) {
     currencies.add(o.currency);
     builder.addDeal({
@@ -374,22 +409,27 @@ export async function loadDeals(
         ? [o.account_id]
         : [...(contacts.get(o.id) ?? committees.get(o.account_id) ?? []), `opp:${o.id}`];
     for (const key of keys) {
-      const range = groups.get(key);
-      if (!range) continue;
-      const start = firstAtOrAfter(touches, range[0], range[1], from);
+      const run = groups.get(key);
+      if (!run) continue;
+      const start = firstAtOrAfter(run.at, from);
       let end = start;
-      while (end < range[1] && touches[end]!.at <= to) end++;
-      if (end > start) parts.push([start, end]);
+      while (end < run.at.length && run.at[end]! <= to) end++;
+      if (end > start) parts.push({ run, start, end });
     }
     if (parts.length === 1) {
-      for (let t = parts[0]![0]; t < parts[0]![1]; t++) builder.addTouch(toTouch(touches[t]!));
-      touchCount += parts[0]![1] - parts[0]![0];
+      const { run, start, end } = parts[0]!;
+      for (let t = start; t < end; t++) add(run, t);
+      touchCount += end - start;
     } else if (parts.length > 1) {
-      // Merge the contacts' runs by time; ties keep the order of the runs (contacts sorted by id).
-      const merged: number[] = [];
-      for (const [s, e] of parts) for (let t = s; t < e; t++) merged.push(t);
-      merged.sort((a, b) => touches[a]!.at - touches[b]!.at || a - b);
-      for (const t of merged) builder.addTouch(toTouch(touches[t]!));
+      // Merge the contacts' runs by time; ties keep the order of the runs (contacts sorted by id), then their own.
+      const merged: [number, number][] = [];
+      parts.forEach((p, k) => {
+        for (let t = p.start; t < p.end; t++) merged.push([k, t]);
+      });
+      merged.sort(
+        (a, b) => parts[a[0]]!.run.at[a[1]]! - parts[b[0]]!.run.at[b[1]]! || a[0] - b[0] || a[1] - b[1],
+      );
+      for (const [k, t] of merged) add(parts[k]!.run, t);
       touchCount += merged.length;
     }
   }
@@ -407,6 +447,7 @@ export async function loadDeals(
     builder.addStage(o.closed!, "closed_won");
   }
   const deals = builder.build();
+  lap("build");
   return {
     deals,
     info: {
@@ -415,6 +456,7 @@ export async function loadDeals(
       currencies: [...currencies].sort(),
       unknownStages: builder.unknownStages,
       ms: performance.now() - started,
+      steps,
     },
   };
 }
