@@ -1,0 +1,2 @@
+export * from "./event-indicators.ts";
+export * from "./time-in-session.ts";
