@@ -1,11 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import {
-  DAY_MS,
-  type DealSet,
-  DealSetBuilder,
-  type StageInfo,
-  type TouchInput,
-} from "../../core/roi/index.ts";
+import { DAY_MS, type DealSet, DealSetBuilder, type StageInfo } from "../../core/roi/index.ts";
 import { rows, type Tx } from "../../db/client.ts";
 import { opportunityStages, stageProbability } from "../../db/schema/vocabulary.ts";
 
