@@ -80,27 +80,52 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     if (p) phase = p;
     options.onProgress?.({ ...phase, rows: loaded });
   };
-  const copy = async (batch: Batch) => {
-    for (const part of batch) {
+  const copy = async (parts: Batch) => {
+    for (const part of parts) {
       await db.copyIn(part.table, [...part.columns], part.csv);
       counts[part.table] = (counts[part.table] ?? 0) + part.rows;
       loaded += part.rows;
     }
     report();
   };
+  // Two lanes: touchpoints (half the rows, referenced by nothing) stream on their own connection behind the other
+  // tables, which go batch after batch in foreign-key order. A batch's touchpoints start once the same batch's
+  // people are in; at most two batches of touchpoints wait, so memory stays flat.
+  let rest: Promise<void> = Promise.resolve();
+  let touch: Promise<void> = Promise.resolve();
+  let waiting = 0;
   try {
-    let pending: Promise<void> = Promise.resolve();
+    const observe = (p: Promise<void>) => {
+      // Marks the promise as observed; a failure is rethrown by the next await on it.
+      p.catch(() => undefined);
+      return p;
+    };
     for await (const batch of generateBatches(w, options.batchRows ?? 60_000, report)) {
-      await pending;
-      pending = copy(batch);
-      // Marks the copy as observed; its failure is rethrown by the next await.
-      pending.catch(() => undefined);
+      await rest;
+      while (waiting > 1) await touch;
+      const points = batch.filter((p) => p.table === "touchpoints");
+      const before = rest;
+      rest = observe(before.then(() => copy(batch.filter((p) => p.table !== "touchpoints"))));
+      if (points.length > 0) {
+        const peopleIn = rest;
+        waiting++;
+        touch = observe(
+          Promise.all([touch, peopleIn])
+            .then(() => copy(points))
+            .finally(() => {
+              waiting--;
+            }),
+        );
+      }
     }
-    await pending;
+    await rest;
+    await touch;
     report({ phase: "analyze", done: 0, total: 1 });
     for (const table of TABLE_ORDER) await db.owner.execute(sql.raw(`analyze ${quoteIdent(table)}`));
     report({ phase: "done", done: 1, total: 1 });
   } catch (error) {
+    // Let the other lane finish or fail before removing what was loaded, so no copy lands after the clean-up.
+    await Promise.allSettled([rest, touch]);
     await removeOrganization(db, w.orgId).catch(() => undefined);
     throw error;
   }

@@ -1,0 +1,125 @@
+/**
+ * Demo world load benchmark: `npx tsx bench/demo.ts [--scale small|medium|large] [--driver pglite|postgres]
+ * [--seed N] [--measure] [--keep]`. PostgreSQL needs DATABASE_URL (a login that may create databases); the bench
+ * creates a fresh database for the run and drops it afterwards unless --keep. Prints wall time, CPU time, rows/s
+ * and peak RSS (sampled every 50 ms, and the process's own high-water mark); with --measure also the realised value
+ * of every planted effect. Figures are printed, never asserted (STYLE.md: benchmarks are not timed tests).
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { type Database, openDatabase } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { DEFAULT_EFFECTS } from "../src/demo/effects.ts";
+import { loadDemo, type Scale, scales } from "../src/demo/load-demo.ts";
+import { measureEffects } from "../src/demo/measure-effects.ts";
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: "string", default: "small" },
+    driver: { type: "string" },
+    seed: { type: "string", default: "1" },
+    measure: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    now: { type: "string", default: "2026-01-15" },
+  },
+});
+const scale = values.scale as Scale;
+if (!scales.includes(scale)) throw new Error(`--scale must be one of ${scales.join(", ")}`);
+const driver = values.driver ?? (process.env.DATABASE_URL ? "postgres" : "pglite");
+const now = new Date(`${values.now}T00:00:00Z`);
+
+let peakRss = 0;
+const sample = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+const sampler = setInterval(sample, 50);
+
+let db: Database;
+let dropDatabase: (() => Promise<void>) | undefined;
+if (driver === "postgres") {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error("DATABASE_URL is required for --driver postgres");
+  const name = `demo_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  db = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+  console.log(`database ${name} on ${new URL(base).host}`);
+} else {
+  const template = `${process.cwd()}/.tmp/template.tar`;
+  let blob: Blob | undefined;
+  try {
+    blob = new Blob([readFileSync(template)]);
+  } catch {
+    blob = undefined;
+  }
+  db = await openDatabase({ dataDir: "memory://", loadDataDir: blob });
+}
+await migrate(db);
+
+const rssBefore = process.memoryUsage().rss;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let lastPhase = "";
+const phaseStart = new Map<string, number>();
+const result = await loadDemo(db, {
+  seed: Number(values.seed),
+  scale,
+  now,
+  onProgress: (p) => {
+    if (p.phase !== lastPhase) {
+      phaseStart.set(p.phase, performance.now());
+      const t = ((performance.now() - t0) / 1000).toFixed(1);
+      console.log(
+        `  ${t.padStart(7)} s  ${p.phase.padEnd(18)} ${p.rows.toLocaleString("en-US")} rows loaded`,
+      );
+      lastPhase = p.phase;
+    }
+    sample();
+  },
+});
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+sample();
+clearInterval(sampler);
+const total = Object.values(result.counts).reduce((s, n) => s + n, 0);
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+console.log(
+  `\ndemo ${scale} on ${driver}: ${seconds.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (node)`,
+);
+console.log(
+  `rows ${total.toLocaleString("en-US")} (${Math.round(total / seconds).toLocaleString("en-US")} rows/s)`,
+);
+console.log(
+  `people ${result.counts.people?.toLocaleString("en-US")}, touchpoints ${result.counts.touchpoints?.toLocaleString("en-US")}`,
+);
+console.log(
+  `peak RSS ${mb(peakRss)} sampled, ${mb(process.resourceUsage().maxRSS * 1024)} high-water; ${mb(rssBefore)} before the load`,
+);
+
+if (values.measure) {
+  const m0 = performance.now();
+  const realised = await measureEffects(db, result.orgId, now);
+  console.log(
+    `\neffects measured in ${((performance.now() - m0) / 1000).toFixed(1)} s (planted → realised ± se):`,
+  );
+  for (const [name, r] of Object.entries(realised)) {
+    const planted = DEFAULT_EFFECTS[name as keyof typeof DEFAULT_EFFECTS];
+    console.log(
+      `  ${name.padEnd(32)} ${String(planted).padStart(6)} → ${r.value.toFixed(4).padStart(8)} ± ${r.se.toFixed(4)}  (n ${r.n})`,
+    );
+  }
+}
+
+await db.close();
+if (dropDatabase && !values.keep) await dropDatabase();
