@@ -5,7 +5,7 @@ import { importTickets } from "../../ingest/tickets/import-tickets.ts";
 import { importUsage, type UsageRow, writeUsage } from "../../ingest/usage/import-usage.ts";
 import { anyRole } from "../auth/middleware.ts";
 import { type App, secured } from "../route.ts";
-import { adoptionReport } from "./adoption.ts";
+import { adoptionReport, adoptionSummary } from "./adoption.ts";
 import { errorResponses, idParams, json, jsonBody } from "./schemas.ts";
 
 const anyObject = z.record(z.string(), z.unknown());
@@ -84,6 +84,28 @@ export function registerAdoptionRoutes(app: App): void {
         windowDays: c.req.valid("query").windowDays,
       });
       return c.json(report, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/adoption",
+        summary:
+          "Independent-use lift pooled over every customer training whose horizon has passed, with 95% intervals",
+        request: {
+          query: z.object({ windowDays: z.coerce.number().int().min(7).max(365).default(90) }).strict(),
+        },
+        responses: { 200: json(anyObject, "Adoption summary"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db, now } = c.var.services;
+      return c.json(
+        await adoptionSummary(db, c.var.caller.orgId, now(), { windowDays: c.req.valid("query").windowDays }),
+        200,
+      );
     },
   );
 

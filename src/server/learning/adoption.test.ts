@@ -124,29 +124,38 @@ describe("customer training adoption (worked example)", () => {
       ]);
     });
 
-    const r = await adoptionReport(db, orgId, eventId, at("2025-07-01T00:00:00Z"), { resamples: 500 });
+    const r = await adoptionReport(db, orgId, eventId, at("2025-07-01T00:00:00Z"), { resamples: 500, k: 1 });
     expect(r.trainedFeatures).toEqual(["dashboards", "reports"]);
-    expect(r.indicators).toEqual({ trainedPeople: 2, trainedAccounts: 2, candidateControlAccounts: 3 });
+    // Controls are untrained customers with product users before the event: only C1 (C2, C3 never used the product).
+    expect(r.indicators).toEqual({ trainedPeople: 2, trainedAccounts: 2, candidateControlAccounts: 1 });
     const use = Object.fromEntries(r.outcomes.independentUse.map((u) => [u.horizonDays, u]));
-    // 30 d: T1 0.5, T2 0 vs C1 0.5, C2 0 -> lift 0. 60 and 90 d: T1 1, T2 0.5 vs 0.5, 0 -> lift 0.5.
+    // Pairs: T1 and T2 have (person, reports) and (person, dashboards); C1 (matched to both) has c1 x 2 features.
+    // 30 d: trained 1 of 4 (t1 reports), control 2 of 4 (c1 reports, counted in both sets) -> -0.25.
+    // 60 and 90 d: trained 3 of 4 (+ t1 dashboards at 41 d, t2 reports at 52 d), control 2 of 4 -> 0.25.
     expect(use[30]).toMatchObject({
       status: "measured",
-      trainedMean: 0.25,
-      controlMean: 0.25,
-      lift: { estimate: 0 },
+      trainedShare: 0.25,
+      controlShare: 0.5,
+      lift: { estimate: -0.25 },
     });
-    expect(use[60]).toMatchObject({ trainedMean: 0.75, controlMean: 0.25, lift: { estimate: 0.5 } });
-    expect(use[90]).toMatchObject({ lift: { estimate: 0.5 } });
-    // Tickets on trained topics per account: treated 1.5 -> 0.5, control 0.5 -> 1; DiD = -1 - 0.5 = -1.5.
+    expect(use[60]).toMatchObject({ trainedShare: 0.75, controlShare: 0.5, lift: { estimate: 0.25 } });
+    expect(use[90]).toMatchObject({
+      lift: { estimate: 0.25 },
+      matchedSets: 2,
+      trainedPairs: 4,
+      controlPairs: 4,
+    });
+    // Tickets on trained topics per account: treated (2, 1) -> (0, 1); control C1 in both sets 1 -> 2. DiD = -1 - 1 = -2.
     expect(r.outcomes.supportTickets).toMatchObject({
       status: "measured",
-      estimate: -1.5,
+      estimate: -2,
       cells: {
         treatedPre: { mean: 1.5 },
         treatedPost: { mean: 0.5 },
-        controlPre: { mean: 0.5 },
-        controlPost: { mean: 1 },
+        controlPre: { mean: 1 },
+        controlPost: { mean: 2 },
       },
+      relativeChange: { trained: 1 / 3 - 1, control: 1 },
     });
     // Person level: 4 trained pairs; first independent uses after 5, 41 and 52 days.
     expect(r.outcomes.learners.timeToFirstIndependentUse).toEqual({
@@ -200,6 +209,16 @@ describe("customer training adoption (worked example)", () => {
           occurredAt: at("2025-01-15T15:00:00Z"),
         })),
       );
+      // Everyone used the product before (a login), so untrained accounts count as customers with product users.
+      const logins = accs.map((a, i) => ({
+        orgId,
+        externalId: `l${i}`,
+        accountId: a.accountId,
+        personId: a.personId,
+        feature: "login",
+        occurredAt: at("2024-12-01T10:00:00Z"),
+      }));
+      await tx.insert(productUsageEvents).values(logins);
       const usage = accs.flatMap((a, i) => {
         const p = i < 80 ? 0.3 + planted : 0.3;
         if (rng.next() >= p) return [];
@@ -221,6 +240,7 @@ describe("customer training adoption (worked example)", () => {
     const h30 = r.outcomes.independentUse.find((u) => u.horizonDays === 30)!;
     expect(h30.status).toBe("measured");
     if (h30.status !== "measured") return;
+    expect(h30.matchedSets).toBe(80);
     expect(h30.lift.ci[0]).toBeLessThan(planted);
     expect(h30.lift.ci[1]).toBeGreaterThan(planted);
     expect(h30.lift.ci[0]).toBeGreaterThan(0);

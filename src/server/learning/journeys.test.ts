@@ -103,20 +103,18 @@ describe("learning journeys per role", () => {
     });
 
     await db.withOrg(orgId, async (tx) => {
-      await tx
-        .insert(checkIns)
-        .values(
-          [ana!, bo!].map((p, i) => ({
-            orgId,
-            eventId,
-            sessionId: sessionIds[0]!,
-            personId: p,
-            direction: "entry" as const,
-            method: "qr" as const,
-            scanNonce: `j${i}`,
-            occurredAt: new Date("2025-03-03T15:01:00Z"),
-          })),
-        );
+      await tx.insert(checkIns).values(
+        [ana!, bo!].map((p, i) => ({
+          orgId,
+          eventId,
+          sessionId: sessionIds[0]!,
+          personId: p,
+          direction: "entry" as const,
+          method: "qr" as const,
+          scanNonce: `j${i}`,
+          occurredAt: new Date("2025-03-03T15:01:00Z"),
+        })),
+      );
       await tx.insert(productUsageEvents).values([
         {
           orgId,

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Role } from "../../db/schema/vocabulary.ts";
+import { eventTypes, type Role } from "../../db/schema/vocabulary.ts";
 import { anyRole } from "../auth/middleware.ts";
 import { type App, secured } from "../route.ts";
 import { registerAdoptionRoutes } from "./adoption-routes.ts";
@@ -9,6 +9,7 @@ import { registerComplianceRoutes } from "./compliance-routes.ts";
 import { createAssessment, listAssessments } from "./create-assessment.ts";
 import { getLearningReport } from "./get-learning-report.ts";
 import { registerJourneyRoutes } from "./journey-routes.ts";
+import { learningSummary } from "./learning-summary.ts";
 import { registerPublicLearningRoutes } from "./public-routes.ts";
 import {
   createAssessmentSchema,
@@ -151,6 +152,23 @@ export function registerLearningRoutes(app: App): void {
     ),
     async (c) =>
       c.json(await listCommitments(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/learning/summary",
+        summary:
+          "Learning pooled over every activity of a type (default CME): gains, retention, calibration, per activity",
+        request: { query: z.object({ type: z.enum(eventTypes).default("cme_activity") }).strict() },
+        responses: { 200: json(anyObject, "Summary"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db, now } = c.var.services;
+      return c.json(await learningSummary(db, c.var.caller.orgId, c.req.valid("query").type, now()), 200);
+    },
   );
 
   registerComplianceRoutes(app);
