@@ -6,6 +6,7 @@ import { AppError } from "../core/errors.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCheckinRoutes } from "./checkin/routes.ts";
 import type { AppEnv, Services } from "./context.ts";
+import { registerEngagementRoutes } from "./engagement/routes.ts";
 import { errorResponse, validationError } from "./errors.ts";
 import { registerEventRoutes } from "./events/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
@@ -53,6 +54,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   registerMovementRoutes(app);
   registerRegistrationRoutes(app);
   registerCheckinRoutes(app);
+  registerEngagementRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {
     type: "apiKey",
