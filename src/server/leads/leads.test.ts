@@ -281,6 +281,27 @@ describe("capture", () => {
     expect(nul.body.error.field).toBe("note");
   });
 
+  it("finds a person by name (registrants first) and captures them by id", async () => {
+    const a = await attendee("Searchable", "Person");
+    const res = await app.request(`/api/events/${eventId}/lead-people?q=searchable`, { headers });
+    const { people: found } = (await res.json()) as Json;
+    expect(found[0]).toMatchObject({ id: a.personId, name: "Searchable Person", registered: true });
+    const cap = await capture({ personId: a.personId, note: "found by search" });
+    expect(cap.body).toMatchObject({ matchedBy: "search", personCreated: false });
+    const missing = await capture({ personId: randomUUID(), note: "x" });
+    expect(missing.status).toBe(404);
+    const list = (await (
+      await app.request(`/api/events/${eventId}/leads?owner=me`, { headers })
+    ).json()) as Json;
+    expect(Array.isArray(list.leads)).toBe(true);
+  });
+
+  it("documents the lead routes with their roles in the OpenAPI document", async () => {
+    const doc = (await (await app.request("/api/openapi.json")).json()) as Json;
+    expect(doc.paths["/api/events/{id}/captures"].post["x-roles"]).toEqual(["admin", "marketer", "rep"]);
+    expect(doc.paths["/api/events/{id}/lead-funnel"].get).toBeDefined();
+  });
+
   it("refuses a viewer, a missing person and an unknown event", async () => {
     const viewer = await addUser(db, admin.orgId, "viewer");
     const asViewer = await capture({ person: { firstName: "V" } }, await signedIn(app, viewer));
