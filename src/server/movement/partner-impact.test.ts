@@ -36,6 +36,11 @@ beforeAll(async () => {
   await w.person(uid(2, 2), { partnerId: P(2) });
   await w.attend(EVENT, uid(2, 2), T0, "checkin");
   await w.person(uid(2, 3), { partnerId: P(3) }); // registered, did not come
+  await w.partner(P(5)); // at another partner event: no control
+  await w.person(uid(2, 5), { partnerId: P(5) });
+  await w.event(uid(9, 98), "partner_event", at(-20));
+  await w.attend(uid(9, 98), uid(2, 5), at(-20), "checkin");
+  await w.registration(P(5), at(10));
   await db.owner.insert(registrationsTable).values({
     orgId,
     eventId: EVENT,
@@ -116,8 +121,13 @@ describe("partner event impact (worked example)", () => {
       monthsAfter: 2,
       resamples: 500,
     });
-    expect(r.indicators).toEqual({ attendingPartners: 2, partnerAttendees: 2, partners: 4 });
-    expect(r.months).toEqual({ before: 2, after: 2, monthDays: 30.4375 });
+    expect(r.indicators).toEqual({
+      attendingPartners: 2,
+      partnerAttendees: 2,
+      partners: 4,
+      excludedControls: 1,
+    });
+    expect(r.months).toEqual({ before: 2, after: 2, monthDays: 30 });
     const p1 = r.partners.find((p) => p.partnerId === P(1))!;
     expect([p1.registrationsBefore, p1.registrationsAfter]).toEqual([
       [1, 1],

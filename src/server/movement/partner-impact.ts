@@ -18,8 +18,8 @@ import {
   type RegistrationRow,
 } from "./partner-queries.ts";
 
-/** A "month" of the before/after panels: a twelfth of a Julian year, counted from the event start. */
-export const MONTH_MS = (365.25 / 12) * DAY_MS;
+/** A "month" of the before/after panels: 30 days, counted from the event start. */
+export const MONTH_MS = 30 * DAY_MS;
 
 /** Options of the partner-event analysis. */
 export interface PartnerOptions extends AnalysisOptions {
@@ -76,7 +76,13 @@ export interface PartnerImpact {
   event: { id: string; name: string; type: string; startsAt: string };
   asOf: string;
   months: { before: number; after: number; monthDays: number };
-  indicators: { attendingPartners: number; partnerAttendees: number; partners: number };
+  /** `excludedControls`: partners left out because they attended another partner event by the as-of date. */
+  indicators: {
+    attendingPartners: number;
+    partnerAttendees: number;
+    partners: number;
+    excludedControls: number;
+  };
   outcomes: {
     /** Registrations per partner-month: attending partners against the rest, after against before. */
     registrations: DidResult;
@@ -196,7 +202,7 @@ export async function partnerImpact(
     const from = new Date(event.startsAt.getTime() - monthsBefore * MONTH_MS);
     return {
       event,
-      partners: await loadPartners(tx, orgId, eventId),
+      partners: await loadPartners(tx, orgId, eventId, options.asOf),
       registrations: await loadRegistrations(tx, orgId, from, options.asOf),
       deals: await loadDeals(tx, orgId, options.asOf),
     };
@@ -232,49 +238,53 @@ export function analyzePartners(
   const dealsBy = new Map<string, PartnerDealRow[]>();
   for (const d of deals) if (d.partnerId) pushTo(dealsBy, d.partnerId, d);
 
-  const partners: PartnerMovement[] = partnerRows.map((p) => {
-    const regs = regsBy.get(p.id) ?? [];
-    const mine = dealsBy.get(p.id) ?? [];
-    const r = buckets(
-      regs.map((x) => ({ at: x.at, value: 1 })),
-      eventAtMs,
-      monthsBefore,
-      Math.max(monthsAfter, 0),
-    );
-    const sourced = buckets(
-      mine
-        .filter((d) => d.source === "partner_sourced")
-        .map((d) => ({ at: d.openedAt, value: d.amountMinor })),
-      eventAtMs,
-      monthsBefore,
-      Math.max(monthsAfter, 0),
-    );
-    const first = regs.find((x) => x.at >= eventAtMs);
-    const before = frictionStats(mine.filter((d) => d.closedAt !== null && d.closedAt < eventAtMs));
-    const after = frictionStats(mine.filter((d) => d.closedAt !== null && d.closedAt >= eventAtMs));
-    return {
-      partnerId: p.id,
-      name: p.name,
-      tier: p.tier,
-      attended: p.attendees > 0,
-      attendees: p.attendees,
-      registrationsBefore: r.before,
-      registrationsAfter: r.after,
-      sourcedPipelineBeforeMinor: sourced.before,
-      sourcedPipelineAfterMinor: sourced.after,
-      daysToFirstRegistration: first ? (first.at - eventAtMs) / DAY_MS : null,
-      friction: {
-        allTime: frictionStats(mine),
-        before,
-        after,
-        change: {
-          winRate: diff(after.winRate, before.winRate),
-          cycleDays: diff(after.meanCycleDays, before.meanCycleDays),
-          discountPct: diff(after.meanDiscountPct, before.meanDiscountPct),
+  // Partners that attended another partner event (and not this one) are left out of the comparison.
+  const excludedControls = partnerRows.filter((p) => p.attendees === 0 && p.attendedOther).length;
+  const partners: PartnerMovement[] = partnerRows
+    .filter((p) => p.attendees > 0 || !p.attendedOther)
+    .map((p) => {
+      const regs = regsBy.get(p.id) ?? [];
+      const mine = dealsBy.get(p.id) ?? [];
+      const r = buckets(
+        regs.map((x) => ({ at: x.at, value: 1 })),
+        eventAtMs,
+        monthsBefore,
+        Math.max(monthsAfter, 0),
+      );
+      const sourced = buckets(
+        mine
+          .filter((d) => d.source === "partner_sourced")
+          .map((d) => ({ at: d.openedAt, value: d.amountMinor })),
+        eventAtMs,
+        monthsBefore,
+        Math.max(monthsAfter, 0),
+      );
+      const first = regs.find((x) => x.at >= eventAtMs);
+      const before = frictionStats(mine.filter((d) => d.closedAt !== null && d.closedAt < eventAtMs));
+      const after = frictionStats(mine.filter((d) => d.closedAt !== null && d.closedAt >= eventAtMs));
+      return {
+        partnerId: p.id,
+        name: p.name,
+        tier: p.tier,
+        attended: p.attendees > 0,
+        attendees: p.attendees,
+        registrationsBefore: r.before,
+        registrationsAfter: r.after,
+        sourcedPipelineBeforeMinor: sourced.before,
+        sourcedPipelineAfterMinor: sourced.after,
+        daysToFirstRegistration: first ? (first.at - eventAtMs) / DAY_MS : null,
+        friction: {
+          allTime: frictionStats(mine),
+          before,
+          after,
+          change: {
+            winRate: diff(after.winRate, before.winRate),
+            cycleDays: diff(after.meanCycleDays, before.meanCycleDays),
+            discountPct: diff(after.meanDiscountPct, before.meanDiscountPct),
+          },
         },
-      },
-    };
-  });
+      };
+    });
 
   const insufficientMonths = (outcome: string): DidResult => ({
     status: "insufficient",
@@ -334,6 +344,7 @@ export function analyzePartners(
       attendingPartners: treated.length,
       partnerAttendees: partners.reduce((s, p) => s + p.attendees, 0),
       partners: partners.length,
+      excludedControls,
     },
     outcomes: { registrations: registrationsDid, sourcedPipeline: pipelineDid, timeToFirstRegistration },
     overall: {

@@ -8,6 +8,8 @@ export interface PartnerRow {
   name: string;
   tier: string | null;
   attendees: number;
+  /** Attended another partner event by the as-of date (such a partner is no control: its own lift would leak in). */
+  attendedOther: boolean;
 }
 
 /** A deal registration: partner, time, amount. */
@@ -30,16 +32,41 @@ export interface PartnerDealRow {
   discountPct: number | null;
 }
 
-/** Every partner of the organization, with how many of its people attended the event. */
-export async function loadPartners(tx: Tx, orgId: string, eventId: string): Promise<PartnerRow[]> {
-  const list = await rows<{ id: string; name: string; tier: string | null; attendees: number }>(
+/** Every partner of the organization, with how many of its people attended the event, and whether another. */
+export async function loadPartners(
+  tx: Tx,
+  orgId: string,
+  eventId: string,
+  asOf: Date,
+): Promise<PartnerRow[]> {
+  const list = await rows<{
+    id: string;
+    name: string;
+    tier: string | null;
+    attendees: number;
+    other: number;
+  }>(
     tx,
     sql`select pa.id, pa.name, pa.tier,
           (select count(*)::int from people p where p.org_id = pa.org_id and p.partner_id = pa.id
-             and p.id in ${attendedPeopleSql(orgId, eventId)}) as attendees
+             and p.id in ${attendedPeopleSql(orgId, eventId)}) as attendees,
+          (select count(*)::int from people p where p.org_id = pa.org_id and p.partner_id = pa.id
+             and p.id in (select c.person_id from check_ins c join events e on e.org_id = c.org_id and e.id = c.event_id
+                           where c.org_id = ${orgId} and c.direction = 'entry' and c.event_id <> ${eventId}
+                             and e.type = 'partner_event' and e.starts_at <= ${asOf.toISOString()}::timestamptz
+                          union
+                          select r.person_id from registrations r join events e on e.org_id = r.org_id and e.id = r.event_id
+                           where r.org_id = ${orgId} and r.attended and r.status <> 'cancelled' and r.event_id <> ${eventId}
+                             and e.type = 'partner_event' and e.starts_at <= ${asOf.toISOString()}::timestamptz)) as other
         from partners pa where pa.org_id = ${orgId} order by pa.id`,
   );
-  return list.map((p) => ({ ...p, attendees: Number(p.attendees) }));
+  return list.map((p) => ({
+    id: p.id,
+    name: p.name,
+    tier: p.tier,
+    attendees: Number(p.attendees),
+    attendedOther: Number(p.other) > 0,
+  }));
 }
 
 /** Deal registrations between `from` and `asOf`. */

@@ -3,6 +3,7 @@ import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
 import type { Database } from "../../db/client.ts";
 import { eventAccelerationValue } from "./acceleration.ts";
 import { roundtableMovement } from "./roundtable-movement.ts";
+import { roundtablePortfolio } from "./roundtable-portfolio.ts";
 import { DAY, uid, World } from "./test-world.ts";
 
 // Worked example (docs/movement.md): three attending opportunities, each with one exact twin among the controls.
@@ -232,6 +233,18 @@ describe("roundtable movement (worked example)", () => {
     expect(r.accounts.find((a) => a.accountId === acc(3))!.opportunities[0]!.unmeasurable).toBe(
       "no_stage_history",
     );
+  });
+
+  it("pools every roundtable, each attending deal matched at its own event date", async () => {
+    const r = await roundtablePortfolio(db, orgId, { asOf, resamples: 300 });
+    // The other roundtable (day −7): O16 is matched to its exact twin O13 there; neither ever moves.
+    expect(r.events.map((e) => [e.id, e.matched])).toEqual([
+      [uid(9, 99), 1],
+      [EVENT, 3],
+    ]);
+    expect(r.velocityLift.estimate).toBeCloseTo(-0.1, 12);
+    // Stalled at 60 days: O2 and O16 of O1, O2, O5, O16.
+    expect(r.stallShare.at(-1)).toMatchObject({ days: 60, stalled: 2, moved: 2, share: 0.5 });
   });
 
   it("says so, with the counts, when there are too few controls", async () => {

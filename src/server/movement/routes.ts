@@ -10,6 +10,7 @@ import { scheduleStallChecks } from "./movement-jobs.ts";
 import { movementOutcomes } from "./movement-outcomes.ts";
 import { partnerImpact } from "./partner-impact.ts";
 import { roundtableMovement } from "./roundtable-movement.ts";
+import { roundtablePortfolio } from "./roundtable-portfolio.ts";
 import { sendAdoptionAlerts, sendStallAlerts } from "./send-alerts.ts";
 
 /** Who may change a kickoff's glossary and checklist, record observations and raise alerts. */
@@ -115,6 +116,41 @@ export function registerMovementRoutes(app: App): void {
       const { services, caller } = c.var;
       const { asOf: _a, ...rest } = q;
       const result = await roundtableMovement(services.db, caller.orgId, c.req.valid("param").id, {
+        ...defined(rest),
+        asOf: asOfOf(q, services.now),
+      });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/movement/roundtables",
+        summary:
+          "Every executive roundtable pooled: velocity lift, days saved and stall shares of attending deals against matched controls",
+        request: {
+          query: z
+            .object({
+              ...common,
+              k: z.coerce.number().int().min(1).max(10).optional(),
+              minFollowUpDays: z.coerce.number().int().min(1).max(730).optional(),
+              liftWindowDays: z.coerce.number().int().min(1).max(365).optional(),
+            })
+            .strict(),
+        },
+        responses: {
+          200: json(z.looseObject({ asOf: z.string() }).openapi("RoundtablePortfolio"), "Pooled movement"),
+          ...errorResponses,
+        },
+      }),
+    ),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { services, caller } = c.var;
+      const { asOf: _a, ...rest } = q;
+      const result = await roundtablePortfolio(services.db, caller.orgId, {
         ...defined(rest),
         asOf: asOfOf(q, services.now),
       });
