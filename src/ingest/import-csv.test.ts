@@ -200,6 +200,16 @@ describe("importCsv", () => {
       ),
     );
     expect(touch).toMatchObject({ status: "done", rowsInserted: 0, rowsUnchanged: 1 });
+    const repeated = await load(
+      org,
+      "touchpoints",
+      lines(
+        "external_id,source,occurred_at,channel,kind,online",
+        "T-50,web,2024-01-01T00:00:00Z,web,visit,true",
+        "T-50,web,2024-01-02T00:00:00Z,web,visit,true",
+      ),
+    );
+    expect(repeated).toMatchObject({ status: "done", rowsInserted: 1, rowsUnchanged: 1 });
   });
 
   it("refuses the whole file when one row is bad, writing nothing and listing every bad row", async () => {

@@ -273,13 +273,15 @@ class ImportRun<Row> {
       );
       return;
     }
-    const key = this.spec.key(parsed.data);
-    const first = this.seen.get(key);
-    if (first !== undefined) {
-      this.reject([{ row, field: this.spec.keyField, reason: `the same record as row ${first}` }]);
-      return;
+    if (this.spec.key) {
+      const key = this.spec.key(parsed.data);
+      const first = this.seen.get(key);
+      if (first !== undefined) {
+        this.reject([{ row, field: this.spec.keyField, reason: `the same record as row ${first}` }]);
+        return;
+      }
+      this.seen.set(key, row);
     }
-    this.seen.set(key, row);
     this.batch.push({ row, value: parsed.data });
   }
 

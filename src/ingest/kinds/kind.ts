@@ -47,8 +47,12 @@ export interface KindSpec<Row> {
   required: readonly string[];
   /** Validates one row given as {column: cell}; columns missing from the header are undefined. */
   rowSchema: z.ZodType<Row>;
-  /** Identity of a row inside the organization (a file may hold each key once). */
-  key(row: Row): string;
+  /**
+   * Upserted kinds: the identity of a row, which a file may hold once (two versions of one record in one file
+   * are a mistake). Append-only kinds leave it out: a repeated key is left alone, as one already in the database
+   * is (and the file is not held in memory to find repeats).
+   */
+  key?: (row: Row) => string;
   /** The field named when a key repeats. */
   keyField: string;
   /** A writer for one run, given the columns present in the file's header. */
@@ -61,16 +65,15 @@ export interface KindSpec<Row> {
 
 /** A PostgreSQL array literal of text elements, every element quoted: passed as one parameter and cast. */
 export function pgArray(values: readonly (string | number | boolean | null | undefined)[]): string {
-  let out = "{";
+  const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (i > 0) out += ",";
-    if (v === null || v === undefined) out += "NULL";
-    else if (typeof v === "string")
-      out += `"${v.includes('"') || v.includes("\\") ? v.replace(/["\\]/g, "\\$&") : v}"`;
-    else out += String(v);
+    if (v === null || v === undefined) parts[i] = "NULL";
+    else if (typeof v !== "string") parts[i] = String(v);
+    else if (v.includes('"') || v.includes("\\")) parts[i] = `"${v.replace(/["\\]/g, "\\$&")}"`;
+    else parts[i] = `"${v}"`;
   }
-  return `${out}}`;
+  return `{${parts.join(",")}}`;
 }
 
 export type PgType = "text" | "timestamptz" | "boolean" | "integer" | "bigint" | "uuid" | "jsonb";

@@ -19,7 +19,6 @@ export const stageChangesKind: KindSpec<StageChangeRow> = {
   columns: ["external_id", "opportunity_external_id", "from_stage", "to_stage", "changed_at"],
   required: ["external_id", "opportunity_external_id", "to_stage", "changed_at"],
   rowSchema,
-  key: (row) => row.external_id,
   keyField: "external_id",
   writer(orgId) {
     const opportunities = new ReferenceLookup(orgId, "opportunities", "external_id");

@@ -52,7 +52,6 @@ export const touchpointsKind: KindSpec<TouchpointRow> = {
   ],
   required: ["external_id", "source", "occurred_at", "channel", "kind", "online"],
   rowSchema,
-  key: (row) => `${row.source}\u0000${row.external_id}`,
   keyField: "external_id",
   writer(orgId, present) {
     const peopleById = new ReferenceLookup(orgId, "people", "external_id");
