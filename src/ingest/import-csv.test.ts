@@ -396,6 +396,25 @@ describe("importCsv", () => {
     expect(result.rowsInserted).toBe(1);
   });
 
+  it("records a run whose input breaks off as failed, with nothing written, and raises the error", async () => {
+    const org = await createTestOrg(db);
+    async function* brokenUpload() {
+      yield "external_id,name\n";
+      for (let i = 0; i < 20; i++) yield `A-${i},Account ${i}\n`;
+      throw new Error("connection reset by peer");
+    }
+    await expect(
+      importCsv(db, org, "accounts", brokenUpload(), { fileName: "upload.csv", batchSize: 5 }),
+    ).rejects.toThrow("connection reset by peer");
+    expect(await count(org, "accounts")).toBe(0);
+    const runs = await db.withOrg(org, (tx) =>
+      rows<{ status: string; errors: unknown }>(tx, sql`select status, errors from import_runs`),
+    );
+    expect(runs).toEqual([
+      { status: "failed", errors: [{ row: 0, field: "", reason: "connection reset by peer" }] },
+    ]);
+  });
+
   it("reports progress in rows and bytes", async () => {
     const org = await createTestOrg(db);
     const progress: { rows: number; bytes: number }[] = [];
