@@ -9,8 +9,10 @@ import { errorBodySchema } from "../errors.ts";
 import { errorResponses, idParams, json, jsonBody, registrationQuestionSchema } from "../events/schemas.ts";
 import { type App, secured } from "../route.ts";
 import { cancelRegistration, cancelWithTicket } from "./cancel-registration.ts";
+import { registerInvitationRoutes } from "./invitation-routes.ts";
 import { listRegistrations } from "./list-registrations.ts";
 import { listOutbox, retryEmail } from "./outbox-status.ts";
+import { publicBaseUrl } from "./public-base-url.ts";
 import { getPublicEvent } from "./public-event.ts";
 import { registerForEvent } from "./register.ts";
 
@@ -71,16 +73,12 @@ const registrationResultSchema = z
   })
   .openapi("RegistrationResult");
 
-/** Where links in emails point: the configured public URL, or the origin the request came to. */
-export function publicBaseUrl(c: Context<AppEnv>): string {
-  return (c.var.services.config.THROUGHLINE_PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/$/, "");
-}
-
 function clientKey(c: Context<AppEnv>): string {
   return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || "local";
 }
 
 export function registerRegistrationRoutes(app: App): void {
+  registerInvitationRoutes(app);
   // Per client address and per email: a form bot is slowed down, a person retrying a typo is not.
   const perClient = new RateLimiter(30, 60_000);
   const perEmail = new RateLimiter(5, 60_000);
