@@ -338,6 +338,8 @@ describe("importCsv", () => {
       "header, field domain: column appears twice",
       "header, field name: required column is missing",
     ]);
+    const unnamed = await load(org, "accounts", lines("external_id,name,", "A-1,Acme,"));
+    expect(unnamed.errors.map(formatRowError)).toEqual(["header, field column 3: has no name"]);
     const empty = await load(org, "accounts", "");
     expect(empty.errors.map(formatRowError)[0]).toMatch(/^file: the file is empty/);
   });

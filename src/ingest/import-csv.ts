@@ -177,6 +177,15 @@ class ImportRun<Row> {
 
   async run(input: ImportInput): Promise<ImportResult> {
     try {
+      return await this.readAndWrite(input);
+    } finally {
+      // Never leave a write running behind a failure: the transaction ends after it.
+      if (this.inflight) await this.inflight;
+    }
+  }
+
+  private async readAndWrite(input: ImportInput): Promise<ImportResult> {
+    try {
       for await (const { records, bytes } of readCsv(input as AsyncIterable<string | Uint8Array>)) {
         this.bytes = bytes;
         for (const record of records) {
@@ -229,8 +238,10 @@ class ImportRun<Row> {
     const known = new Set(this.spec.columns);
     const errors: RowError[] = [];
     const seen = new Set<string>();
-    for (const name of names) {
-      if (!known.has(name)) {
+    for (const [i, name] of names.entries()) {
+      if (name === "") {
+        errors.push({ row: 0, field: `column ${i + 1}`, reason: "has no name" });
+      } else if (!known.has(name)) {
         errors.push({
           row: 0,
           field: name,
