@@ -65,12 +65,14 @@ export function extractNote(rawNote: string, context: ExtractContext): NoteExtra
     fields.budget = budget.text;
     evidence.budget = budget.sentence.text;
   }
-  const timeline = findTimeline(others, today);
+  // Dates inside the problem describe the pain ("forget it within a month"), not when they buy.
+  const buyerSentences = others.filter((s) => s !== problem?.sentence);
+  const timeline = findTimeline(buyerSentences, today);
   if (timeline) {
     fields.timeline = timeline.text;
     evidence.timeline = timeline.sentence.text;
   }
-  const urgency = findUrgency(list, others, today);
+  const urgency = findUrgency(list, buyerSentences, today);
   if (urgency) {
     fields.urgency = urgency.value;
     evidence.urgency = urgency.evidence;
@@ -92,9 +94,9 @@ export function extractNote(rawNote: string, context: ExtractContext): NoteExtra
 
 const NEXT_LABEL = /\b(?:next steps?|next|follow[- ]?up|action items?|todo|to do)\s*(?:is|:|-|–|—|=)\s*/i;
 const ACTION_START =
-  /^(?:(?:i|we)(?:'ll| will)\s+|will\s+|(?:said|says|promised)\s+(?:to|(?:he|she|they)(?:'d| would| will)|(?:he|she|they)'ll)\s+|asked (?:for|us for|me for)\s+|please\s+)?(?=(?:send|book|schedule|set up|follow[- ]?up|call|demo|email|ping|reach out|introduce|intro|meet|share|connect|propose|submit|deliver|get back|arrange|invite|trial|workshop|exec briefing|briefing|kickoff|deep dive|circle back|check in|referred|refer|read|review|a proposal|proposal|references|pricing|quote)\b)/i;
+  /^(?!follow[- ]?up (?:from|after|on the)\b)(?:(?:me|i|we) to\s+|agreed (?:to|on)\s+(?:an?\s+)?|(?:i|we)(?:'ll| will)\s+|will\s+|(?:said|says|promised)\s+(?:to|(?:he|she|they)(?:'d| would| will)|(?:he|she|they)'ll)\s+|asked (?:for|us for|me for)\s+|please\s+)?(?=(?:send|book|schedule|set up|follow[- ]?up|call|demo|scoping call|email|ping|reach out|introduce|intro|meet|share|connect|propose|submit|deliver|get back|arrange|invite|trial|workshop|exec briefing|briefing|kickoff|deep dive|circle back|check in|referred|refer|read|review|a proposal|proposal|references|pricing|quote)\b)/i;
 const ACTION_PREFIX =
-  /^(?:(?:i|we)(?:'ll| will)\s+|will\s+|(?:said|says|promised)\s+(?:to|(?:he|she|they)(?:'d| would| will)|(?:he|she|they)'ll)\s+|asked (?:for|us for|me for)\s+|please\s+)/i;
+  /^(?:(?:me|i|we) to\s+|agreed (?:to|on)\s+(?:an?\s+)?|(?:i|we)(?:'ll| will)\s+|will\s+|(?:said|says|promised)\s+(?:to|(?:he|she|they)(?:'d| would| will)|(?:he|she|they)'ll)\s+|asked (?:for|us for|me for)\s+|please\s+)/i;
 
 interface NextStep {
   sentence: Sentence;
@@ -122,7 +124,10 @@ function findNextStep(list: Sentence[]): NextStep | undefined {
 }
 
 function nextStepFrom(s: Sentence, from: number): NextStep {
-  const date = s.dates.find((d) => d.start >= from);
+  // A quarter or a year is a timeline, not the date of a step.
+  const date = s.dates.find(
+    (d) => d.start >= from && (d.precision === "day" || d.precision === "week" || d.precision === "month"),
+  );
   let text = s.text.slice(from);
   // The step is the first clause: "Kickoff of the POC in 2 weeks, owner: Sven" -> "Kickoff of the POC".
   text = text.split(/\s*(?:[,;]\s+|\s[-–—]\s|\s*[–—]\s*|,?\s+then\s+)/)[0]!;
@@ -158,14 +163,15 @@ const STRUGGLE = /\b(?:struggl\w*|trouble|problems?|issues?)\s+with\s+/i;
 const PAIN_CUES: RegExp[] = [
   /\bcan'?t\b|\bcannot\b|\bcan not\b|\bunable\b/i,
   /\bnever\b/i,
-  /\bno (?:way|visibility|idea|data|credit|insight)\b/i,
+  /\bno (?:way|visibility|idea|clue|data|credit|insight)\b/i,
   /\bzero\b/i,
   /\bmanual(?:ly)?\b|\bby hand\b|\bpaper[- ]based\b|\bspreadsheets?\b/i,
   /\bbreaks?\b|\bbroken\b|\bfail(?:s|ed|ing)?\b/i,
   /\blost\b|\blos(?:e|es|ing)\b|\bwastes?\b/i,
   /\bdrop(?:s|ped)?\b|\bspikes?\b|\bstall(?:s|ed|ing)?\b|\bforget(?:s|ting)?\b|\bforgot\b/i,
-  /\bignores\b|\bignored\b|\bhate\b|\bmess\b|\btoo slow\b|\bflat\b|\binconsistent\b|\bnobody\b|\bnothing\b/i,
-  /\bdrowning\b|\bcomplaints?\b|\bnowhere\b|\bdoesn'?t\b|\bdon'?t\b|\bbelow\b|\bkeeps? asking\b|\brepeat\b/i,
+  /\bignores\b|\bignored\b|\bhates?\b|\bmess\b|\btoo slow\b|\bflat\b|\binconsistent\b|\bnobody\b|\bnothing (?:happens|changes|sticks)\b/i,
+  /\bdrowning\b|\bcomplaints?\b|\bnowhere\b|\b(?:doesn'?t|don'?t) (?!know\b)[a-z]+|\bbelow\b|\bkeeps? asking\b|\brepeat\b/i,
+  /\bdip(?:s|ped)?\b|\bdeclin\w+|\boff-script\b|\bonly ~?\d+\b/i,
   /\bone-and-done\b|\bstruggl\w*\b|\bonly \d+%|\d+% response\b|\btakes? \d+ (?:weeks|months|days|hours)\b/i,
   /\bspends? \d+ (?:days|hours|weeks)\b|\bhits \d+/i,
 ];
@@ -216,9 +222,9 @@ function findProblem(list: Sentence[]): Found | undefined {
 
 const USE_LABEL = /\b(?:use[- ]cases?|goal|objective)\s*(?:is|:|-|–|=)\s*/i;
 const WANT =
-  /\b(?:wants?|would like|would love|hoping|hopes)\s+(?:to\s+use\s+(?:us|it|the product|the platform)\s+for\s+|to\s+(?!(?:go live|move|decide|buy|sign|start|see|know|have|get|talk|meet|fix|be)\b))?(?!(?:it|a decision|them|that|this|us|me|him|her|to)\b)/i;
+  /\b(?:wants?|(?:would|'d) like|(?:would|'d) love|hoping|hopes)\s+(?:to\s+use\s+(?:us|it|the product|the platform)\s+for\s+|to\s+(?!(?:go live|move|decide|buy|sign|start|see|know|have|get|talk|meet|fix|be)\b))?(?!(?:it|a decision|them|that|this|us|me|him|her|to)\b)/i;
 const INTEREST =
-  /\b(?:looking for|interested in|curious about|exploring options for|would use|would replace (?:it|them|this) with us for|to use us for|(?:rfp|rfi|tender) for)\s+/i;
+  /\b(?:looking for|looking at(?! (?:\d+|two|three|a couple of|several|other|some)\s+(?:\S+\s+)?vendors?\b)|interested in|curious (?:about|if|whether)|exploring options for|would use|would replace (?:it|them|this) with us for|to use us for|(?:rfp|rfi|tender) for)\s+/i;
 const NEED =
   /(?<!\bno (?:specific |real |immediate )?)\bneeds?\s+(?!(?:to|it|the|a|an|this|that|something|by|budget|approval|sign|more|us|them|him|her|rn|now|right now|yet)\b)/i;
 const DELIVERABLE =
@@ -343,7 +349,7 @@ function timelineSpan(s: Sentence, d: DateMention): string {
 
 // ---------------------------------------------------------------- urgency
 
-const URGENT = /\b(?:asap|urgent(?:ly)?|immediately|right away|right now|burning|critical)\b/i;
+const URGENT = /\b(?:asap|urgent(?:ly)?|immediately|right away|right now|burning|critical|move fast)\b/i;
 const NOT_URGENT =
   /\b(?:no rush|not urgent|no urgency|no timeline|no (?:real |specific )?(?:need|project|plans?)|no purchase|just browsing|no new needs|not a priority(?! until))\b/i;
 const NOW_WORDS = /\b(?:this month|this week|(?:the )?next 30 days|within (?:a|one) month|within 30 days)\b/i;
@@ -368,9 +374,15 @@ function findUrgency(
   if (quarter) return { value: "this_quarter", evidence: quarter[0] };
   const later = LATER_WORDS.exec(text);
   if (later) return { value: "later", evidence: later[0] };
-  if (notUrgent) return { value: "none", evidence: notUrgent[0] };
   // Else the first date the buyer named (not the rep's own next step) says how soon.
-  for (const s of others) {
+  const dated = byDate(others, today);
+  // "No rush, decide by Feb": a far date keeps it later rather than none.
+  if (notUrgent) return dated?.value === "later" ? dated : { value: "none", evidence: notUrgent[0] };
+  return dated;
+}
+
+function byDate(list: Sentence[], today: number): { value: Urgency; evidence: string } | undefined {
+  for (const s of list) {
     for (const d of s.dates) {
       if (isImmediate(d, today)) continue;
       const day = parseIsoDay(d.date);
@@ -388,15 +400,15 @@ function findUrgency(
 const STAGE_CUES: [BuyingStage, RegExp][] = [
   [
     "purchasing",
-    /\bprocurement (?:is )?(?:already )?(?:engaged|involved|started|running)|\blegal (?:is )?review\w*|\bMSA\b|\bredlines?\b|\bcontract (?:draft|negotiation|today|sent|review)|\bneeds? the contract\b|\bin contract\b|\bpurchase order\b|\bPO\b|\border form\b|\bready to (?:sign|buy|purchase)\b|\bfinal quote\b/,
+    /\bprocurement (?:is )?(?:already )?(?:engaged|involved|started|running)|\blegal (?:is )?review\w*|\bMSA\b|\bredlin\w*|\b(?:final|contract|price|pricing) negotiations?\b|\bin negotiations?\b|\bcontract (?:draft|negotiation|today|sent|review)|\bneeds? the contract\b|\bin contract\b|\bpurchase order\b|\bPO\b|\border form\b|\bready to (?:sign|buy|purchase)\b|\bfinal quote\b/,
   ],
   [
     "selecting",
-    /\bPOC\b|\bproof of concept\b|\bpilot\b|\bdown to (?:us|two|2)\b|\bfinal (?:two|2|round)\b|\bfinalists?\b|\bshortlisted\b|\bpreferred vendor\b|\b(?:selected|chose|picked) us\b|\bbake-?off\b/i,
+    /\bPOC\b|\bproof of concept\b|\bpilot\b|\bdown to (?:us|two|2)\b|\bfinal (?:two|2|round)\b|\bfinalists?\b|\bshortlist(?:ed)?\b|\bpreferred vendor\b|\b(?:selected|chose|picked) us\b|\bbake-?off\b/i,
   ],
   [
     "evaluating_vendors",
-    /\bevaluat(?:ing|e|ion)\b|\bcompar(?:ing|ed)\b|\blooking at (?:\d+|two|three|a couple of|several|other|some)\s+(?:\S+\s+)?vendors?\b|\bus (?:vs\.?|versus)\s|\b(?:vs\.?|versus) us\b|\btalking to us and\b|\bconsidering (?:us|options|vendors)\b|\bRFP\b|\bRFI\b|\btender\b|\bone of them\b|\bother vendors?\b|\btrial\b|\bsandbox\b/i,
+    /\bevaluat(?:ing|e|ion)\b|\bcompar(?:ing|ed)\b|\bonly talking to us\b|\b(?:piloting|pilot with|poc with|trialling|trialing) (?:a |one )?competitor|\blooking at (?:\d+|two|three|a couple of|several|other|some)\s+(?:\S+\s+)?vendors?\b|\bus (?:vs\.?|versus)\s|\b(?:vs\.?|versus) us\b|\btalking to us and\b|\bconsidering (?:us|options|vendors)\b|\bRFP\b|\bRFI\b|\btender\b|\bone of them\b|\bother vendors?\b|\btrial\b|\bsandbox\b/i,
   ],
   [
     "problem_defined",
@@ -404,11 +416,11 @@ const STAGE_CUES: [BuyingStage, RegExp][] = [
   ],
   [
     "learning",
-    /\bjust browsing\b|\bbrowsing\b|\bcurious\b|\bresearch(?:ing)?\b|\bearly days\b|\bjust started (?:thinking|looking)\b|\bexploring\b|\bfiguring out\b|\bnot sure (?:yet )?what\b|\bstudent\b|\bthesis\b|\bjust learning\b/i,
+    /\bjust browsing\b|\bbrowsing\b|\bcurious\b|\bresearch(?:ing)?\b|\bearly days\b|\bjust started (?:thinking|looking)\b|\bexploring\b|\bfiguring out\b|\bnot sure (?:yet )?what\b|\bstudent\b|\bthesis\b|\bjust learning\b|\bgathering (?:info|information|requirements)\b|\bresearch stage\b/i,
   ],
 ];
 const NOT_EVALUATING =
-  /\b(?:not|no|hasn'?t|haven'?t|isn'?t|aren'?t)\b[^.;]{0,25}?\b(?:evaluat\w*|looking at vendors|looked at|vendors|talked to (?:other )?vendors)\b[^.;]*|\b(?:will|'ll|to) start evaluating\b[^.;]*/gi;
+  /\b(?:not|no|hasn'?t|haven'?t|isn'?t|aren'?t)\b[^.;]{0,25}?\b(?:evaluat\w*|looking at vendors|looked at|vendors|talked to (?:other )?vendors)\b[^.;]*|\b(?:will|'ll|to) start evaluating\b[^.;]*|\bevaluating (?:in|from|after|next) (?:20\d\d|q[1-4]|h[12]|january|february|march|april|may|june|july|august|september|october|november|december|the fall|next)\b[^.;]*/gi;
 
 function findStage(note: string): { value: BuyingStage; evidence: string } | undefined {
   // Negated or future evaluation ("not looking at vendors yet") means the problem is defined, not that they evaluate.

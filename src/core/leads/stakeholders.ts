@@ -54,9 +54,20 @@ const DEPT = alt([
   "enablement",
   "learning",
 ]);
-const C_SUITE = "(?:CEO|CFO|CTO|CIO|CISO|CMO|CRO|COO|CHRO|CPO|CDO)";
-const ROLE_WORD = alt(["head", "director", "manager", "lead", "chair", "team", "cofounder", "co-founder"]);
-const TITLE_CORE = `(?:${C_SUITE}|(?:S|E)?VP(?:\\s+(?:of\\s+)?${DEPT})?|${alt(["vice president"])}(?:\\s+(?:of\\s+)?${DEPT})?|${alt(["head of"])}\\s+${DEPT}|${DEPT}\\s+${ROLE_WORD}|${alt(["director"])}(?:\\s+(?:of\\s+)?${DEPT})?|${alt(["manager", "controller", "architect", "boss", "chair", "cofounder", "co-founder", "founder", "procurement", "purchasing", "finance"])}|HQ)`;
+const C_SUITE = "(?:CEO|CFO|CTO|CIO|CISO|CMO|CRO|COO|CHRO|C[A-Z]{1,2}O)";
+const ROLE_WORD = alt([
+  "head",
+  "director",
+  "manager",
+  "mgr",
+  "lead",
+  "chair",
+  "team",
+  "tech",
+  "cofounder",
+  "co-founder",
+]);
+const TITLE_CORE = `(?:${C_SUITE}|(?:[A-Z]{2,4}|[A-Z][a-z]+)\\s+(?:S|E)?VP|(?:S|E)?VP(?:\\s+(?:of\\s+)?${DEPT})?|${alt(["vice president"])}(?:\\s+(?:of\\s+)?${DEPT})?|${alt(["head of"])}\\s+${DEPT}|${DEPT}\\s+${ROLE_WORD}|${alt(["director"])}(?:\\s+(?:of\\s+)?${DEPT})?|${alt(["manager", "controller", "architect", "boss", "chair", "cofounder", "co-founder", "founder", "procurement", "purchasing", "finance"])}|HQ)`;
 const NAME = "(?:Dr\\.?\\s+)?[A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:\\s+[A-Z][a-z]+(?:['’][A-Z][a-z]+)?)?";
 
 const NOT_NAME = new Set(
@@ -85,6 +96,23 @@ const PATTERNS: { re: RegExp; name: number; title: number }[] = [
   { re: new RegExp(`(${TITLE_CORE}(?:\\s+[A-Z][a-z]+){0,2})\\s*\\((${NAME})\\)`, "g"), name: 2, title: 1 },
   // manager is Bill Lumbergh, marketing head: Sofia Rossi
   { re: new RegExp(`\\b(${TITLE_CORE})\\s*(?:is|:)\\s+(${NAME})`, "g"), name: 2, title: 1 },
+  // Her VP Commercial Excellence, Mark, is …
+  { re: new RegExp(`\\b((?:S|E)?VP(?:\\s+[A-Z][a-z]+){1,3}),\\s+(${NAME}),`, "g"), name: 2, title: 1 },
+  // Jess, their CS VP, holds …
+  {
+    re: new RegExp(`(${NAME}),\\s+(?:their\\s+|his\\s+|her\\s+|the\\s+)?(${TITLE_CORE})\\b`, "g"),
+    name: 1,
+    title: 2,
+  },
+  // Olga (champion), Raj (economic buyer)
+  {
+    re: new RegExp(
+      `(${NAME})\\s*\\((champion|economic buyer|exec(?:utive)? sponsor|sponsor|decision[- ]maker|technical evaluator|day[- ]to[- ]day user|end user)\\)`,
+      "g",
+    ),
+    name: 1,
+    title: 2,
+  },
   // CIO Angela, VP Sales Derek, their analytics lead Sven, Department chair Dr. Kim
   { re: new RegExp(`\\b(${TITLE_CORE})\\s+(${NAME})`, "g"), name: 2, title: 1 },
   // Erik, COO
@@ -93,7 +121,7 @@ const PATTERNS: { re: RegExp; name: number; title: number }[] = [
   { re: new RegExp(`(${NAME})\\s+(?:from|in)\\s+(${DEPT})\\b`, "g"), name: 1, title: 2 },
   // The CFO, security team, HQ (unnamed)
   {
-    re: new RegExp(`\\b(${C_SUITE}|HQ|(?:IT\\s+)?${w("security team")}|IT team)\\b`, "g"),
+    re: new RegExp(`\\b(${C_SUITE}|HQ|Dean|the dean|(?:IT\\s+)?${w("security team")}|IT team)\\b`, "g"),
     name: 0,
     title: 1,
   },
@@ -106,10 +134,11 @@ const CUES: [BuyingRole, RegExp][] = [
   ],
   [
     "economic_buyer",
-    /\beconomic buyer|\bsigns?(?: off)?\b|\bsigned off\b|\bapproves?\b|\bhas to approve\b|\bdecision[- ]?maker\b|\bdecides\b|\bowns the budget|\bcontrols (?:the )?budget|\bholds the budget|\bbudget holder|\bfinal say/i,
+    /\beconomic buyer|\bpurse strings\b|\bsigns?(?: off)?\b|\bsigned off\b|\bapproves?\b|\bhas to approve\b|\bdecision[- ]?maker\b|\bdecides\b|\bowns the budget|\bcontrols (?:the )?budget|\bholds the budget|\bbudget holder|\bfinal say/i,
   ],
   ["champion", /\bchampion\b|\bpush(?:ing)? (?:it |this |us )?internally\b|\binternal advocate\b/i],
   ["executive_sponsor", /\b(?:exec(?:utive)? )?sponsor(?:ing|s)?\b/i],
+  ["operational_leader", /\b(?:owns|runs) it day[- ]to[- ]day\b|\bday[- ]to[- ]day owner\b/i],
   ["user", /\b(?:day[- ]to[- ]day|end) users?\b|\bwill (?:be )?(?:a |the )?(?:main |primary )?user\b/i],
 ];
 
@@ -184,7 +213,13 @@ export function extractStakeholders(note: string): FoundStakeholder[] {
       (c, k) => m.start >= c.start && (k === parts.length - 1 || m.start < parts[k + 1]!.start),
     );
     const clause = parts[ci]!;
-    const clauseEnd = clause.start + clause.text.length;
+    // The words after the mention up to the end of its clause; "Jess, their CS VP, holds the purse strings" ends
+    // the mention at a clause break, so the next clause is the one that says what they do.
+    const endIdx = parts.findIndex((c) => c.start + c.text.length >= m.end);
+    let clauseEnd =
+      endIdx >= 0 ? parts[endIdx]!.start + parts[endIdx]!.text.length : clause.start + clause.text.length;
+    const after = endIdx >= 0 ? parts[endIdx + 1] : undefined;
+    if (clauseEnd - m.end <= 1 && after && endIdx > ci) clauseEnd = after.start + after.text.length;
     const nextStart =
       mentions[i + 1] && mentions[i + 1]!.start < clauseEnd ? mentions[i + 1]!.start : clauseEnd;
     const prevEnd =
@@ -193,6 +228,7 @@ export function extractStakeholders(note: string): FoundStakeholder[] {
     const following = parts[ci + 1];
     if (!cue && following && /^(?:she|he|they|who)\b/i.test(following.text)) cue = cueIn(following.text);
     if (!cue) cue = cueIn(note.slice(prevEnd, m.start));
+    if (!cue && m.title) cue = cueIn(m.title);
     // The note opens with the person spoken to: leave them out, and keep only people with a stated role there.
     if (first && m.start < firstEnd) {
       if (firstClause && m.start < firstClause.start + firstClause.text.length) continue;
