@@ -61,28 +61,38 @@ export async function loadReps(
   }>(
     tx,
     sql`with reps as (
-          select u.id as user_id, u.name, u.email, u.territory as team,
-            (select p.id from people p where p.org_id = u.org_id and lower(p.email) = lower(u.email) limit 1) as person_id
-          from users u where u.org_id = ${orgId} and u.role = 'rep')
-        select r.*,
-          (r.person_id in ${attendedPeopleSql(orgId, eventId)}) as attended,
-          ((select count(*) from drill_reviews dr join drill_cards dc on dc.org_id = dr.org_id and dc.id = dr.card_id
-             where dc.org_id = ${orgId} and dc.event_id = ${eventId} and dc.person_id = r.person_id)
-           + (select count(*) from touchpoints t where t.org_id = ${orgId} and t.event_id = ${eventId}
-               and t.person_id = r.person_id and t.kind in ('reinforcement', 'drill', 'coaching')
-               and t.occurred_at >= ${event.endsAt.toISOString()}::timestamptz)
-           + (select count(*) from journey_enrollments je join journeys j on j.org_id = je.org_id and j.id = je.journey_id
-               where je.org_id = ${orgId} and je.person_id = r.person_id and j.role = 'rep'
-                 and je.enrolled_at >= ${event.startsAt.toISOString()}::timestamptz)) as reinforcements,
-          (select count(*) filter (where rs.correct) from responses rs
-             join assessment_attempts aa on aa.org_id = rs.org_id and aa.id = rs.attempt_id
-             join assessments a on a.org_id = aa.org_id and a.id = aa.assessment_id
-           where a.org_id = ${orgId} and a.event_id = ${eventId} and aa.phase = 'post' and aa.person_id = r.person_id) as correct,
-          (select count(*) from responses rs
-             join assessment_attempts aa on aa.org_id = rs.org_id and aa.id = rs.attempt_id
-             join assessments a on a.org_id = aa.org_id and a.id = aa.assessment_id
-           where a.org_id = ${orgId} and a.event_id = ${eventId} and aa.phase = 'post' and aa.person_id = r.person_id) as answered
-        from reps r order by r.user_id`,
+          select distinct on (u.id) u.id as user_id, u.name, u.email, u.territory as team, p.id as person_id
+          from users u left join people p on p.org_id = u.org_id and lower(p.email) = lower(u.email)
+          where u.org_id = ${orgId} and u.role = 'rep' order by u.id, p.id),
+        attended as (select distinct a.person_id from ${attendedPeopleSql(orgId, eventId)} a),
+        drills as (
+          select dc.person_id, count(*) as n from drill_reviews dr
+          join drill_cards dc on dc.org_id = dr.org_id and dc.id = dr.card_id
+          where dr.org_id = ${orgId} and dc.event_id = ${eventId} group by dc.person_id),
+        touches as (
+          select t.person_id, count(*) as n from touchpoints t
+          where t.org_id = ${orgId} and t.event_id = ${eventId} and t.kind in ('reinforcement', 'drill', 'coaching')
+            and t.occurred_at >= ${event.endsAt.toISOString()}::timestamptz group by t.person_id),
+        enrolled as (
+          select je.person_id, count(*) as n from journey_enrollments je
+          join journeys j on j.org_id = je.org_id and j.id = je.journey_id
+          where je.org_id = ${orgId} and j.role = 'rep' and je.enrolled_at >= ${event.startsAt.toISOString()}::timestamptz
+          group by je.person_id),
+        cert as (
+          select aa.person_id, count(*) filter (where rs.correct) as correct, count(*) as answered from responses rs
+          join assessment_attempts aa on aa.org_id = rs.org_id and aa.id = rs.attempt_id
+          join assessments a on a.org_id = aa.org_id and a.id = aa.assessment_id
+          where rs.org_id = ${orgId} and a.event_id = ${eventId} and aa.phase = 'post' group by aa.person_id)
+        select r.*, (at.person_id is not null) as attended,
+          coalesce(d.n, 0) + coalesce(t.n, 0) + coalesce(e.n, 0) as reinforcements,
+          c.correct, c.answered
+        from reps r
+        left join attended at on at.person_id = r.person_id
+        left join drills d on d.person_id = r.person_id
+        left join touches t on t.person_id = r.person_id
+        left join enrolled e on e.person_id = r.person_id
+        left join cert c on c.person_id = r.person_id
+        order by r.user_id`,
   );
   return list.map((r) => {
     const answered = Number(r.answered ?? 0);
