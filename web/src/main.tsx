@@ -7,7 +7,5 @@ import "./styles.css";
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 createRoot(root).render(
-  <StrictMode>
-    {window.location.pathname.startsWith("/learn/") ? <LearnerApp /> : <App />}
-  </StrictMode>,
+  <StrictMode>{window.location.pathname.startsWith("/learn/") ? <LearnerApp /> : <App />}</StrictMode>,
 );

@@ -204,6 +204,9 @@ function AttemptPage({ token }: { token: string }) {
   );
 }
 
+/** The up to three statement boxes, keyed by slot (their order never changes). */
+const SLOTS = ["first", "second", "third"] as const;
+
 function CommitmentsPage({ token }: { token: string }) {
   const [list, setList] = useState<CommitmentView[] | null>(null);
   const [text, setText] = useState(["", "", ""]);
@@ -247,11 +250,11 @@ function CommitmentsPage({ token }: { token: string }) {
       )}
       {list &&
         free > 0 &&
-        text.slice(0, free).map((t, i) => (
-          <label key={`c${i + 1}`} className="field">
+        SLOTS.slice(0, free).map((slot, i) => (
+          <label key={slot} className="field">
             <span>Commitment {list.length + i + 1}</span>
             <textarea
-              value={t}
+              value={text[i]}
               rows={2}
               onChange={(e) => setText((x) => x.map((y, j) => (j === i ? e.target.value : y)))}
             />
