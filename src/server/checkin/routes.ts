@@ -151,7 +151,11 @@ export function registerCheckinRoutes(app: App): void {
       const { db, now } = c.var.services;
       const { orgId } = c.var.caller;
       const id = c.req.valid("param").id;
-      return c.json(await db.withOrg(orgId, (tx) => revocationList(tx, orgId, id, now())), 200);
+      const list = await db.withOrg(orgId, async (tx) => {
+        await requireEvent(tx, orgId, id);
+        return revocationList(tx, orgId, id, now());
+      });
+      return c.json(list, 200);
     },
   );
 }

@@ -34,6 +34,9 @@ export async function updateCost(
   input: UpdateCostInput,
 ) {
   const { incurredAt, ...rest } = input;
+  if (Object.keys(rest).length === 0 && incurredAt === undefined) {
+    throw new AppError("validation", "give at least one field to change");
+  }
   const [row] = await db.withOrg(orgId, (tx) =>
     tx
       .update(eventCosts)
