@@ -6,7 +6,10 @@ import type { EventImpact } from "./types.ts";
 
 /** Won revenue of the event's deals by channel, with every touch and with online touches only. */
 export function OfflineOnlineChart({ comparison }: { comparison: EventImpact["offlineVsOnline"] }) {
-  const channels = Object.keys(comparison.byChannel.all);
+  // Channels that got some won revenue on either view (journeys that did not convert list their channels at 0).
+  const channels = Object.keys(comparison.byChannel.all).filter(
+    (c) => (comparison.byChannel.all[c] ?? 0) > 0 || (comparison.byChannel.onlineOnly[c] ?? 0) > 0,
+  );
   const option = useMemo<ChartOption>(
     () => ({
       color: [chartColors.outcome, chartColors.indicator],
