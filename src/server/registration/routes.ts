@@ -9,6 +9,7 @@ import { errorBodySchema } from "../errors.ts";
 import { errorResponses, idParams, json, jsonBody, registrationQuestionSchema } from "../events/schemas.ts";
 import { type App, secured } from "../route.ts";
 import { cancelRegistration, cancelWithTicket } from "./cancel-registration.ts";
+import { registerImportRoutes } from "./import-routes.ts";
 import { registerInvitationRoutes } from "./invitation-routes.ts";
 import { listRegistrations } from "./list-registrations.ts";
 import { listOutbox, retryEmail } from "./outbox-status.ts";
@@ -79,6 +80,7 @@ function clientKey(c: Context<AppEnv>): string {
 
 export function registerRegistrationRoutes(app: App): void {
   registerInvitationRoutes(app);
+  registerImportRoutes(app);
   // Per client address and per email: a form bot is slowed down, a person retrying a typo is not.
   const perClient = new RateLimiter(30, 60_000);
   const perEmail = new RateLimiter(5, 60_000);
