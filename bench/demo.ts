@@ -67,6 +67,8 @@ if (driver === "postgres") {
 }
 await migrate(db);
 
+const pgTicks = new Map<number, number>();
+const pgSampler = setInterval(() => void samplePostgresCpu(db), 1000);
 const rssBefore = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -90,6 +92,10 @@ const result = await loadDemo(db, {
 });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
+await samplePostgresCpu(db);
+clearInterval(pgSampler);
+const serverCpu =
+  db.kind === "postgres" && pgTicks.size > 0 ? [...pgTicks.values()].reduce((a, b) => a + b, 0) / 100 : null;
 sample();
 clearInterval(sampler);
 const total = Object.values(result.counts).reduce((s, n) => s + n, 0);
@@ -100,6 +106,11 @@ console.log(
 console.log(
   `rows ${total.toLocaleString("en-US")} (${Math.round(total / seconds).toLocaleString("en-US")} rows/s)`,
 );
+if (serverCpu !== null) {
+  console.log(
+    `PostgreSQL backends of this database: ${serverCpu.toFixed(1)} s CPU (${((serverCpu * 1e6) / total).toFixed(1)} µs per row); with node, ${(serverCpu + (cpu.user + cpu.system) / 1e6).toFixed(0)} CPU-seconds in all`,
+  );
+}
 console.log(
   `people ${result.counts.people?.toLocaleString("en-US")}, touchpoints ${result.counts.touchpoints?.toLocaleString("en-US")}`,
 );
@@ -118,6 +129,26 @@ if (values.measure) {
     console.log(
       `  ${name.padEnd(32)} ${String(planted).padStart(6)} → ${r.value.toFixed(4).padStart(8)} ± ${r.se.toFixed(4)}  (n ${r.n})`,
     );
+  }
+}
+
+/**
+ * CPU used by the server processes connected to this database (same host, Linux /proc only), sampled every second
+ * because pooled connections come and go: the last reading of each process is its total.
+ */
+async function samplePostgresCpu(database: Database): Promise<void> {
+  if (database.kind !== "postgres") return;
+  try {
+    const { rows: pids } = await database.ownerPool!.query<{ pid: number }>(
+      "select pid from pg_stat_activity where datname = current_database()",
+    );
+    for (const { pid } of pids) {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      pgTicks.set(pid, Number(fields[11]) + Number(fields[12]));
+    }
+  } catch {
+    // Not on the same host, or not Linux: no server figures.
   }
 }
 

@@ -6,6 +6,7 @@ import { DAY, ts } from "./format.ts";
 import { type Batch, type DemoProgress, generateBatches } from "./generate.ts";
 import { SCALES, type Scale, type ScaleSpec, scales } from "./scale.ts";
 import { CLEANUP_ORDER, TABLE_ORDER } from "./tables.ts";
+import { verifyForeignKeys } from "./verify-foreign-keys.ts";
 import { planWorld, type World } from "./world.ts";
 
 export type { DemoProgress } from "./generate.ts";
@@ -23,6 +24,11 @@ export interface LoadDemoOptions {
   sizes?: Partial<ScaleSpec>;
   /** Rows per COPY batch (default 60,000). */
   batchRows?: number;
+  /**
+   * "after" (default where the session may skip triggers, i.e. embedded PGlite): COPY without the per-row foreign-key
+   * triggers, then check every key of the organization set-wise; about twice as fast. "per-row": the usual checks.
+   */
+  foreignKeyChecks?: "after" | "per-row";
   onProgress?: (p: DemoProgress & { rows: number }) => void;
 }
 
@@ -94,7 +100,10 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
   let rest: Promise<void> = Promise.resolve();
   let touch: Promise<void> = Promise.resolve();
   let waiting = 0;
+  const checkAfter = (options.foreignKeyChecks ?? "after") === "after" && (await canSkipTriggers(db));
   try {
+    // Replica mode skips triggers (the foreign-key checks among them) for this session only; keys are verified below.
+    if (checkAfter) await db.owner.execute(sql`set session_replication_role = replica`);
     const observe = (p: Promise<void>) => {
       // Marks the promise as observed; a failure is rethrown by the next await on it.
       p.catch(() => undefined);
@@ -120,16 +129,33 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     }
     await rest;
     await touch;
+    // Statistics first: they also let the key checks below run as hash anti-joins.
     report({ phase: "analyze", done: 0, total: 1 });
     for (const table of TABLE_ORDER) await db.owner.execute(sql.raw(`analyze ${quoteIdent(table)}`));
+    if (checkAfter) {
+      await db.owner.execute(sql`reset session_replication_role`);
+      report({ phase: "verify keys", done: 0, total: 1 });
+      await verifyForeignKeys(db, w.orgId);
+    }
     report({ phase: "done", done: 1, total: 1 });
   } catch (error) {
     // Let the other lane finish or fail before removing what was loaded, so no copy lands after the clean-up.
     await Promise.allSettled([rest, touch]);
+    if (checkAfter) await db.owner.execute(sql`reset session_replication_role`).catch(() => undefined);
     await removeOrganization(db, w.orgId).catch(() => undefined);
     throw error;
   }
   return { orgId: w.orgId, adminEmail: w.admin.email, counts };
+}
+
+/** Only the embedded database runs loads on one session we own, as a superuser: there triggers may be skipped. */
+async function canSkipTriggers(db: Database): Promise<boolean> {
+  if (db.kind !== "pglite") return false;
+  const [r] = await rows<{ superuser: boolean }>(
+    db.owner,
+    sql`select rolsuper as superuser from pg_roles where rolname = current_user`,
+  );
+  return r?.superuser === true;
 }
 
 async function ensureFree(db: Database, w: World): Promise<void> {

@@ -91,7 +91,8 @@ describe("a loaded demo organization", () => {
     db = await openTestDatabase();
     loaded.a = await loadDemo(db, tiny(5, "demo-a"));
     loaded.b = await loadDemo(db, tiny(5, "demo-b"));
-    loaded.c = await loadDemo(db, tiny(6, "demo-c"));
+    // The third load keeps PostgreSQL's per-row foreign-key checks: the generator must satisfy them too.
+    loaded.c = await loadDemo(db, tiny(6, "demo-c", { foreignKeyChecks: "per-row" }));
   }, 180_000);
   afterAll(async () => {
     await db?.close();
@@ -224,6 +225,26 @@ describe("a loaded demo organization", () => {
     await expect(loadDemo(db, tiny(9, "demo-a"))).rejects.toThrow(/slug "demo-a" already exists/);
     const after = await rows<{ n: number }>(db.owner, sql`select count(*)::int as n from organizations`);
     expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
+  it("catches a broken foreign key after a load without per-row checks, and removes the organization", async () => {
+    const copyIn = db.copyIn.bind(db);
+    const corrupting: Database = {
+      ...db,
+      copyIn: async (table, columns, csv) => {
+        if (table !== "registrations" || typeof csv !== "string") return copyIn(table, columns, csv);
+        // Point the first registration at a person that does not exist.
+        const fields = csv.split(",");
+        fields[3] = "00000000-0000-4000-8000-000000000000";
+        return copyIn(table, columns, fields.join(","));
+      },
+    };
+    await expect(loadDemo(corrupting, tiny(8, "demo-broken"))).rejects.toThrow(/foreign key|violates/);
+    const [r] = await rows<{ orgs: number }>(
+      db.owner,
+      sql`select count(*)::int as orgs from organizations where slug = 'demo-broken'`,
+    );
+    expect(r!.orgs).toBe(0);
   });
 
   it("removes a half-loaded organization when a copy fails", async () => {
