@@ -4,7 +4,7 @@ import { createTestOrg, openTestDatabase } from "../../test/db.ts";
 import { type Database, rows } from "../db/client.ts";
 import { exportCsv } from "./export-csv.ts";
 import { formatRowError, type ImportOptions, importCsv } from "./import-csv.ts";
-import type { ImportKind } from "./kinds/index.ts";
+import { type ImportKind, pgArray } from "./kinds/index.ts";
 
 let db: Database;
 beforeAll(async () => {
@@ -425,6 +425,26 @@ describe("importCsv", () => {
     await load(org, "accounts", text, { batchSize: 4, onProgress: (p) => progress.push(p) });
     expect(progress.map((p) => p.rows)).toEqual([4, 8, 10]);
     expect(progress.at(-1)!.bytes).toBe(Buffer.byteLength(text));
+  });
+});
+
+describe("array parameters", () => {
+  it("carry any text, the string NULL, empty strings and nulls through to PostgreSQL unchanged", async () => {
+    const values = [
+      'a "quoted" word',
+      "back\\slash",
+      "NULL",
+      "",
+      null,
+      "{braces},commas",
+      "line\nend",
+      "é 😀",
+    ];
+    const back = await rows<{ v: string | null }>(
+      db.owner,
+      sql`select unnest(${pgArray(values)}::text[]) as v`,
+    );
+    expect(back.map((r) => r.v)).toEqual(values);
   });
 });
 
