@@ -14,16 +14,16 @@ export type { Interval } from "./days-saved.ts";
  * Days saved come from the matched-control comparison of time to next stage: the restricted mean time to next
  * stage within a horizon H (area under the Kaplan–Meier curve up to H, so open deals count with their censored time,
  * not dropped), controls minus attendees. Positive = attendees moved sooner. The interval comes from a seeded
- * bootstrap over matched sets. The daily value is the caller's (ROI passes its own) or, by default, the time value
- * of the weighted pipeline: amount × win probability of its stage × annual rate / 365.
+ * bootstrap over matched sets. The daily value is the caller's or, by default, the deal's weighted amount per day:
+ * amount × win probability of its stage / 365 (amounts are annual contract values, so a day sooner is a day more of
+ * revenue, as in docs/roi.md, weighted by the chance the open deal is won).
  */
 
-/** Default daily value of one deal: amount × win probability of its stage × annual rate / 365 (minor units). */
-export function dailyValueOfDeal(amountMinor: number, stage: string, annualRate = 0.1): number {
+/** Default daily value of one open deal: amount × win probability of its stage / 365 (minor units). */
+export function dailyValueOfDeal(amountMinor: number, stage: string): number {
   const p = stageProbability[stage as keyof typeof stageProbability];
   if (p === undefined) throw new AppError("validation", `unknown stage ${stage}`, "stage");
-  if (!(annualRate >= 0)) throw new AppError("validation", "annualRate must be non-negative", "annualRate");
-  return (amountMinor * p * annualRate) / 365;
+  return (amountMinor * p) / 365;
 }
 
 /** Acceleration value with its interval: days saved × daily value × deals (the interval of days saved carries). */
@@ -74,9 +74,8 @@ export function accelerationValue(input: {
 export interface EventAcceleration extends AccelerationValue {
   eventId: string;
   horizonDays: number;
-  /** How the daily value was set: given by the caller, or the default time value of the weighted pipeline. */
-  dailyValueBasis: "given" | "weighted_pipeline_time_value";
-  annualRate: number | null;
+  /** How the daily value was set: given by the caller, or the default weighted amount per day. */
+  dailyValueBasis: "given" | "weighted_amount_per_day";
   asOf: string;
 }
 
@@ -84,13 +83,13 @@ export interface EventAcceleration extends AccelerationValue {
  * Acceleration value of an account-level event (executive roundtable) for ROI: days saved per matched attending deal
  * within `horizonDays` (default 90) × daily value × matched attending deals. Pass `dailyValueMinor` to use your own
  * value of one day sooner per deal; otherwise it is the mean over the matched attending deals of
- * amount × win probability of the stage at the event × `annualRate` (default 0.10) / 365.
+ * amount × win probability of the stage at the event / 365.
  */
 export async function eventAccelerationValue(
   db: Database,
   orgId: string,
   eventId: string,
-  options: RoundtableOptions & { horizonDays?: number; dailyValueMinor?: number; annualRate?: number },
+  options: RoundtableOptions & { horizonDays?: number; dailyValueMinor?: number },
 ): Promise<EventAcceleration> {
   const report = await roundtableMovement(db, orgId, eventId, {
     ...options,
@@ -101,22 +100,18 @@ export async function eventAccelerationValue(
   );
   // Deals in a stage outside the standard vocabulary have no win probability: they add no default daily value.
   const valued = matched.filter((o) => o.movement!.stageAtEvent in stageProbability);
-  const annualRate = options.annualRate ?? 0.1;
   const given = options.dailyValueMinor !== undefined;
   const dailyValueMinor = given
     ? options.dailyValueMinor!
     : valued.length
-      ? valued.reduce(
-          (s, o) => s + dailyValueOfDeal(o.amountMinor, o.movement!.stageAtEvent, annualRate),
-          0,
-        ) / valued.length
+      ? valued.reduce((s, o) => s + dailyValueOfDeal(o.amountMinor, o.movement!.stageAtEvent), 0) /
+        valued.length
       : 0;
   const { daysSaved } = report.outcomes;
   return {
     eventId,
     horizonDays: daysSaved.horizonDays,
-    dailyValueBasis: given ? "given" : "weighted_pipeline_time_value",
-    annualRate: given ? null : annualRate,
+    dailyValueBasis: given ? "given" : "weighted_amount_per_day",
     asOf: report.asOf,
     ...accelerationValue({
       daysSaved: {

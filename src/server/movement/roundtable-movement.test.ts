@@ -148,10 +148,11 @@ describe("roundtable movement (worked example)", () => {
     expect(d.ci![0]).toBeLessThanOrEqual(d.estimate!);
     expect(d.ci![1]).toBeGreaterThanOrEqual(d.estimate!);
     const value = await eventAccelerationValue(db, orgId, EVENT, { asOf, resamples: 300 });
-    // Default daily value: mean of amount × 0.2 (discovery) × 10% / 365 over 10M, 5M, 20M minor → 700,000/365 for the three.
+    // Default daily value: mean of amount × 0.2 (discovery) / 365 over 10M, 5M, 20M minor → 7,000,000/365 for the three.
     expect(value.deals).toBe(3);
-    expect(value.dailyValueMinor).toBeCloseTo(700_000 / 3 / 365, 9);
-    expect(value.valueMinor).toBeCloseTo((-5 / 3) * (700_000 / 365), 6);
+    expect(value.dailyValueMinor).toBeCloseTo(7_000_000 / 3 / 365, 9);
+    expect(value.valueMinor).toBeCloseTo((-5 / 3) * (7_000_000 / 365), 6);
+    expect(value.dailyValueBasis).toBe("weighted_amount_per_day");
     const given = await eventAccelerationValue(db, orgId, EVENT, {
       asOf,
       resamples: 300,

@@ -65,7 +65,6 @@ const accelerationQuery = z
     ...common,
     horizonDays: z.coerce.number().int().min(1).max(730).optional(),
     dailyValueMinor: z.coerce.number().min(0).optional(),
-    annualRate: z.coerce.number().min(0).max(10).optional(),
   })
   .strict();
 
