@@ -66,6 +66,17 @@ export interface DealInput {
   segment?: string | null;
 }
 
+/** Touches in columns, attributes as the builder's dictionary codes (see DealSetBuilder.touchCode). */
+export interface TouchRun {
+  at: Float64Array;
+  channel: Int32Array;
+  event: Int32Array;
+  campaign: Int32Array;
+  kind: Int32Array;
+  /** 1 online, 0 offline. */
+  online: Uint8Array;
+}
+
 /** One touch handed to the builder. */
 export interface TouchInput {
   at: number;
@@ -92,6 +103,17 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array> {
   }
   last(): number {
     return this.data[this.length - 1]!;
+  }
+  /** Appends `src[start..end)` in one copy. */
+  pushRange(src: Float64Array | Int32Array | Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (this.length + n > this.data.length) {
+      const next = this.make(Math.max(16, this.data.length * 2, this.length + n));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    (this.data as Float64Array).set(src.subarray(start, end), this.length);
+    this.length += n;
   }
   done(): T {
     return this.data.slice(0, this.length) as T;
@@ -280,6 +302,37 @@ export class DealSetBuilder {
     this.touchCampaign.push(campaign);
     this.touchKind.push(kind);
     this.touchOnline.push(online ? 1 : 0);
+  }
+
+  /**
+   * Adds touches `start..end-1` of a run of columns already coded with `touchCode` and in time order (e.g. one
+   * account's touches), in one copy per column.
+   */
+  addTouchRun(run: TouchRun, start: number, end: number): void {
+    const deal = this.requireDeal();
+    if (end <= start) return;
+    const first = this.touchOffsets.last();
+    if (this.touchAt.length > first && run.at[start]! < this.touchAt.last()) {
+      throw new AppError("validation", `opportunity ${deal.id}: touches out of time order`, "occurredAt");
+    }
+    for (let t = start; t < end; t++) {
+      if (run.channel[t]! < 0) {
+        throw new AppError(
+          "validation",
+          `opportunity ${deal.id}: a touch has an empty channel name`,
+          "channel",
+        );
+      }
+      if (t > start && run.at[t]! < run.at[t - 1]!) {
+        throw new AppError("validation", `opportunity ${deal.id}: touches out of time order`, "occurredAt");
+      }
+    }
+    this.touchAt.pushRange(run.at, start, end);
+    this.touchChannel.pushRange(run.channel, start, end);
+    this.touchEvent.pushRange(run.event, start, end);
+    this.touchCampaign.pushRange(run.campaign, start, end);
+    this.touchKind.pushRange(run.kind, start, end);
+    this.touchOnline.pushRange(run.online, start, end);
   }
 
   build(): DealSet {

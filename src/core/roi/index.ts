@@ -29,6 +29,7 @@ export {
   type StageInfo,
   stageAsOf,
   type TouchInput,
+  type TouchRun,
 } from "./deal-set.ts";
 export {
   DEFAULT_ROI_MODEL,

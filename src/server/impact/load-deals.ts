@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { DAY_MS, type DealSet, DealSetBuilder, type StageInfo } from "../../core/roi/index.ts";
+import { DAY_MS, type DealSet, DealSetBuilder, type StageInfo, type TouchRun } from "../../core/roi/index.ts";
 import { rows, type Tx } from "../../db/client.ts";
 import { opportunityStages, stageProbability } from "../../db/schema/vocabulary.ts";
 
@@ -76,23 +76,18 @@ interface GroupRow {
   s: string;
 }
 
-/** A group's touches in columns, in time order, attributes as the builder's dictionary codes. */
-interface TouchRun {
-  at: Float64Array;
-  channel: Int32Array;
-  event: Int32Array;
-  campaign: Int32Array;
-  kind: Int32Array;
-  online: Uint8Array;
-}
-
 const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 
 /** Accounts an event touched: through the touch's account, or the account of the person touched. */
-const focusAccounts = (orgId: string, eventId: string) =>
-  sql`select coalesce(e.account_id, ep.account_id) from touchpoints e
-      left join people ep on ep.org_id = e.org_id and ep.id = e.person_id
-      where e.org_id = ${orgId} and e.event_id = ${eventId} and coalesce(e.account_id, ep.account_id) is not null`;
+async function focusAccountIds(tx: Tx, orgId: string, eventId: string): Promise<string[]> {
+  const list = await rows<{ id: string }>(
+    tx,
+    sql`select distinct coalesce(e.account_id, ep.account_id)::text as id from touchpoints e
+        left join people ep on ep.org_id = e.org_id and ep.id = e.person_id
+        where e.org_id = ${orgId} and e.event_id = ${eventId} and coalesce(e.account_id, ep.account_id) is not null`,
+  );
+  return list.map((r) => r.id);
+}
 
 /** The opportunities taking part, ordered by account then creation. */
 async function loadOpportunities(
@@ -104,7 +99,7 @@ async function loadOpportunities(
   const where: SQL[] = [];
   if (options.closedFrom) where.push(sql`and o.closed_at >= ${options.closedFrom.toISOString()}`);
   if (options.closedTo) where.push(sql`and o.closed_at <= ${options.closedTo.toISOString()}`);
-  if (focus) where.push(sql`and o.account_id in (${focus})`);
+  if (focus) where.push(sql`and o.account_id = any(${focus})`);
   return rows<OppRow>(
     tx,
     sql`select o.id, o.account_id, o.amount_minor::float8 as amount, o.currency, o.stage,
@@ -142,7 +137,7 @@ async function loadControls(
         join accounts a on a.org_id = o.org_id and a.id = o.account_id
         where o.org_id = ${orgId} and o.is_won and o.opened_at <= ${ends} and o.closed_at > ${ends}
           and o.closed_at <= ${ends} + interval '${sql.raw(String(MAX_HORIZON_DAYS))} days'
-          and o.account_id not in (${focus})
+          and o.account_id <> all(${focus})
         order by o.id`,
   );
 }
@@ -151,7 +146,7 @@ async function loadControls(
 async function loadStages(tx: Tx, orgId: string, focus: SQL | null): Promise<StageRow[]> {
   const only = focus
     ? sql`and s.opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
-            and o.account_id in (${focus}))`
+            and o.account_id = any(${focus}))`
     : sql``;
   return rows<StageRow>(
     tx,
@@ -186,27 +181,40 @@ async function loadTouches(
 ): Promise<GroupRow[]> {
   const from = new Date(since).toISOString();
   if (scope === "account") {
-    // With a focus, two index paths instead of one scan: touches carrying a focus account, and account-less
-    // touches of the focus accounts' people.
-    const where = focus
-      ? sql`(t.account_id in (${focus}) or (t.account_id is null and p.account_id in (${focus})))`
-      : sql`coalesce(t.account_id, p.account_id) is not null`;
+    if (focus) {
+      // Two index paths instead of one scan: touches carrying a focus account (touchpoints_account_idx), and
+      // account-less touches of the focus accounts' people (people_account_idx, touchpoints_person_idx).
+      return rows<GroupRow>(
+        tx,
+        sql`select t.g::text as g, ${touchText} as s from (
+              select t.account_id as g, t.occurred_at, t.id, t.channel, t.kind, t.online, t.event_id, t.campaign
+                from touchpoints t
+                where t.org_id = ${orgId} and t.account_id = any(${focus}) and t.occurred_at >= ${from}
+              union all
+              select p.account_id, t.occurred_at, t.id, t.channel, t.kind, t.online, t.event_id, t.campaign
+                from people p
+                join touchpoints t on t.org_id = p.org_id and t.person_id = p.id
+                where p.org_id = ${orgId} and p.account_id = any(${focus}) and t.account_id is null
+                  and t.occurred_at >= ${from}) t
+            group by t.g`,
+      );
+    }
     return rows<GroupRow>(
       tx,
       sql`select coalesce(t.account_id, p.account_id)::text as g, ${touchText} as s
           from touchpoints t
           left join people p on p.org_id = t.org_id and p.id = t.person_id
-          where t.org_id = ${orgId} and t.occurred_at >= ${from} and ${where}
-          group by 1`,
+          where t.org_id = ${orgId} and t.occurred_at >= ${from} and coalesce(t.account_id, p.account_id) is not null
+          group by coalesce(t.account_id, p.account_id)`,
     );
   }
   // Person scope: touches of people, and touches carrying an opportunity id (grouped under "opp:<id>"). With a
   // focus: the people of the focus accounts (a contact's journey must be whole, not only the part that met the
   // event) and the touches carrying one of their opportunities.
   const only = focus
-    ? sql`and (t.person_id in (select p2.id from people p2 where p2.org_id = ${orgId} and p2.account_id in (${focus}))
+    ? sql`and (t.person_id in (select p2.id from people p2 where p2.org_id = ${orgId} and p2.account_id = any(${focus}))
             or t.opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
-              and o.account_id in (${focus})))`
+              and o.account_id = any(${focus})))`
     : sql``;
   return rows<GroupRow>(
     tx,
@@ -257,7 +265,7 @@ function firstAtOrAfter(times: Float64Array, t: number): number {
 async function loadContacts(tx: Tx, orgId: string, focus: SQL | null): Promise<Map<string, string[]>> {
   const only = focus
     ? sql`where opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
-            and o.account_id in (${focus}))`
+            and o.account_id = any(${focus}))`
     : sql``;
   const linked = await rows<{ opportunity_id: string; person_id: string }>(
     tx,
@@ -279,7 +287,7 @@ async function loadContacts(tx: Tx, orgId: string, focus: SQL | null): Promise<M
 }
 
 async function loadCommittees(tx: Tx, orgId: string, focus: SQL | null): Promise<Map<string, string[]>> {
-  const only = focus ? sql`and account_id in (${focus})` : sql``;
+  const only = focus ? sql`and account_id = any(${focus})` : sql``;
   const members = await rows<{ account_id: string; id: string }>(
     tx,
     sql`select account_id::text, id::text from people
@@ -319,7 +327,9 @@ export async function loadDeals(
     mark = t;
   };
   const lookbackDays = options.lookbackDays ?? 365;
-  const focus = options.focusEventId ? focusAccounts(orgId, options.focusEventId) : null;
+  const focus = options.focusEventId
+    ? sql`${sql.param(await focusAccountIds(tx, orgId, options.focusEventId))}::uuid[]`
+    : null;
   const opps = await loadOpportunities(tx, orgId, options, focus);
   const controls =
     options.focusEventId && focus ? await loadControls(tx, orgId, options.focusEventId, focus) : [];
@@ -344,6 +354,8 @@ export async function loadDeals(
   // One transaction, one connection: the queries run one after the other.
   const stageRows = await loadStages(tx, orgId, focus);
   lap("stages");
+  // The grouped touch scan sorts by group: give it the memory to do that without spilling to disk.
+  await tx.execute(sql`set local work_mem = '64MB'`);
   const touches = opps.length > 0 ? await loadTouches(tx, orgId, options.scope, since, focus) : [];
   const person = options.scope === "person";
   const contacts = person ? await loadContacts(tx, orgId, focus) : new Map<string, string[]>();
@@ -412,7 +424,7 @@ export async function loadDeals(
     }
     if (parts.length === 1) {
       const { run, start, end } = parts[0]!;
-      for (let t = start; t < end; t++) add(run, t);
+      builder.addTouchRun(run, start, end);
       touchCount += end - start;
     } else if (parts.length > 1) {
       // Merge the contacts' runs by time; ties keep the order of the runs (contacts sorted by id), then their own.
