@@ -261,7 +261,11 @@ export function dealsTouchedBy(
   const mask = new Uint8Array(deals.count);
   let count = 0;
   if (eventCode < 0) return { mask, count };
-  for (let i = 0; i < deals.count; i++) {
+  const index = eventIndex(deals);
+  const from = index.offsets[eventCode]!;
+  const to = index.offsets[eventCode + 1]!;
+  for (let k = from; k < to; k++) {
+    const i = index.deals[k]!;
     if (deals.openedAt[i]! > asOf) continue;
     const [start, end] = journeyRange(deals, i, asOf, window, lookbackDays);
     for (let t = start; t < end; t++) {
@@ -273,4 +277,48 @@ export function dealsTouchedBy(
     }
   }
   return { mask, count };
+}
+
+/** For each event code, the deals whose loaded touches mention it at all (CSR layout), built once per deal set. */
+interface EventIndex {
+  offsets: Int32Array;
+  deals: Int32Array;
+}
+const eventIndexes = new WeakMap<DealSet, EventIndex>();
+
+/**
+ * Which deals each event touched anywhere in their loaded touches: a superset of every window's answer, so window
+ * checks run on those deals only (a portfolio asks once per event; scanning every deal each time would not scale).
+ */
+function eventIndex(deals: DealSet): EventIndex {
+  let index = eventIndexes.get(deals);
+  if (index) return index;
+  const nEvents = deals.events.length;
+  const counts = new Int32Array(nEvents + 1);
+  const seen = new Int32Array(nEvents).fill(-1);
+  for (let i = 0; i < deals.count; i++) {
+    for (let t = deals.touchOffsets[i]!; t < deals.touchOffsets[i + 1]!; t++) {
+      const e = deals.touchEvent[t]!;
+      if (e >= 0 && seen[e] !== i) {
+        seen[e] = i;
+        counts[e + 1]!++;
+      }
+    }
+  }
+  for (let e = 0; e < nEvents; e++) counts[e + 1]! += counts[e]!;
+  const list = new Int32Array(counts[nEvents]!);
+  const fill = counts.slice(0, nEvents);
+  seen.fill(-1);
+  for (let i = 0; i < deals.count; i++) {
+    for (let t = deals.touchOffsets[i]!; t < deals.touchOffsets[i + 1]!; t++) {
+      const e = deals.touchEvent[t]!;
+      if (e >= 0 && seen[e] !== i) {
+        seen[e] = i;
+        list[fill[e]!++] = i;
+      }
+    }
+  }
+  index = { offsets: counts, deals: list };
+  eventIndexes.set(deals, index);
+  return index;
 }
