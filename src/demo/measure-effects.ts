@@ -51,7 +51,7 @@ export async function measureEffects(db: Database, orgId: string, now: Date): Pr
 
 /**
  * Roundtables at least 60 days before now. Treated: opportunities open at the roundtable's start in accounts with an
- * attendee (door check-in). Controls: opportunities open at the same instant in accounts that attended no roundtable.
+ * attendee (a door check-in at a dinner, attendance at an online briefing). Controls: opportunities open at the same instant in accounts that attended no roundtable.
  * Days to the first stage change after the start; lift = 1 − Σ_s w_s·mean_t,s / Σ_s w_s·mean_c,s over segments s
  * among changes within 60 days (w_s = treated movers); stall = treated share with no change within 60 days.
  */
@@ -68,10 +68,17 @@ async function measureRoundtable(
       where org_id = ${org} and type = 'executive_roundtable' and starts_at <= ${asOf}::timestamptz - interval '60 days'
     ),
     attended as (
-      select distinct c.event_id, p.account_id
+      select c.event_id, p.account_id
       from check_ins c join people p on p.org_id = c.org_id and p.id = c.person_id
       where c.org_id = ${org} and c.session_id is null and c.direction = 'entry'
-        and c.event_id in (select id from rt) and p.account_id is not null
+        and c.event_id in (select id from events where org_id = ${org} and type = 'executive_roundtable')
+        and p.account_id is not null
+      union
+      select r.event_id, p.account_id
+      from registrations r join people p on p.org_id = r.org_id and p.id = r.person_id
+      where r.org_id = ${org} and r.attended
+        and r.event_id in (select id from events where org_id = ${org} and type = 'executive_roundtable')
+        and p.account_id is not null
     ),
     open_at as (
       select rt.id as event_id, rt.starts_at, o.id as opp_id, o.account_id, a.segment

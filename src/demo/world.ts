@@ -556,7 +556,7 @@ export function planWorld(options: WorldOptions): World {
         ? { startHour: 9, hours: 8, days: 2 }
         : type === "trade_show"
           ? { startHour: 9, hours: 8, days: 3 }
-          : { startHour: 17, hours: 3 };
+          : { startHour: 15, hours: 3 };
     const ip = newEvent(type, slotDays[i]!, shape, true, { capacity: type === "field_event" ? 80 : null });
     sessionsFor(ip);
     const web = newEvent("webinar", slotDays[i]!, { startHour: 15, hours: 1 }, false);
@@ -662,7 +662,7 @@ export function planWorld(options: WorldOptions): World {
     accounts.territory[a] = t;
     const pool = repsByTerritory[t]!;
     accounts.owner[a] = pool.length > 0 ? pool[r.int(pool.length)]! : r.int(reps.length);
-    if (accounts.field[a] && r.chance(ROUNDTABLE_ATTENDANCE[seg]! * spec.roundtableAttendScale)) {
+    if (r.chance(ROUNDTABLE_ATTENDANCE[seg]! * spec.roundtableAttendScale)) {
       roundtableAccounts.push(a);
     }
     if (accounts.customer[a] && r.chance(TRAINED_SHARE)) {
@@ -671,18 +671,32 @@ export function planWorld(options: WorldOptions): World {
     }
   }
 
-  // Executive roundtables: one per dozen attending accounts, with 60 days after each inside history.
-  const nRound = Math.max(1, Math.ceil(roundtableAccounts.length / ROUNDTABLE_ACCOUNTS_PER_EVENT));
-  const roundtables = spread(nRound, 330, 75).map((day) => {
-    const ev = newEvent("executive_roundtable", day, { startHour: 19, hours: 3 }, true, {
-      inviteOnly: true,
-      capacity: 24,
+  // Executive roundtables, in pairs on the same evening: a dinner for field accounts and an online briefing for
+  // digital ones, so attendance and its timing do not depend on the account's class. About a dozen accounts each,
+  // with 60 days after each inside history.
+  const nPairs = Math.max(1, Math.ceil(roundtableAccounts.length / (2 * ROUNDTABLE_ACCOUNTS_PER_EVENT)));
+  const roundtablePairs = spread(nPairs, 330, 75).map((day) => {
+    const pair = [true, false].map((inPerson) => {
+      const ev = newEvent(
+        "executive_roundtable",
+        day,
+        { startHour: 19, hours: inPerson ? 3 : 1.5 },
+        inPerson,
+        {
+          inviteOnly: true,
+          capacity: 24,
+        },
+      );
+      if (!inPerson) ev.name = ev.name.replace("online", "online briefing");
+      sessionsFor(ev);
+      return ev.index;
     });
-    sessionsFor(ev);
-    return ev.index;
+    return { inPerson: pair[0]!, online: pair[1]! };
   });
+  const roundtables = roundtablePairs.flatMap((p) => [p.inPerson, p.online]);
   roundtableAccounts.forEach((a, i) => {
-    accounts.roundtable[a] = roundtables[i % roundtables.length]!;
+    const pair = roundtablePairs[i % roundtablePairs.length]!;
+    accounts.roundtable[a] = accounts.field[a] ? pair.inPerson : pair.online;
   });
 
   // Partners.

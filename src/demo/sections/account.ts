@@ -16,7 +16,7 @@ import {
   TRAINEE_SHARE,
   USAGE_BASE_SHARE_90,
 } from "../constants.ts";
-import { DAY, HOUR, isoDate, MINUTE, q, qj, ts } from "../format.ts";
+import { DAY, HOUR, isoDate, MINUTE, q, qj, startOfDay, ts } from "../format.ts";
 import { writeOpportunity } from "../opportunity.ts";
 import { Rng } from "../rng.ts";
 import { CAMPAIGNS, INDUSTRIES, NEXT_STEPS, PROBLEMS, TITLES_BY_ROLE, USE_CASES } from "../vocabulary.ts";
@@ -146,18 +146,14 @@ function runAccount(w: World, out: UnitWriter, a: number): void {
       });
       registered.add(key(rt, j));
     });
-    // The follow-up meeting the dinner led to (in person: offline).
-    out.touch(
-      ev.start + rng.range(3, 20) * DAY,
-      "meeting",
-      "roundtable_follow_up",
-      false,
-      people[0]!,
-      accountId,
-      ev.id,
-    );
+    // What the evening led to: a meeting in person for field accounts, an email thread for digital ones.
+    const at = ev.start + rng.range(3, 20) * DAY;
+    if (field) out.touch(at, "meeting", "roundtable_follow_up", false, people[0]!, accountId, ev.id);
+    else out.touch(at, "email", "roundtable_follow_up", true, people[0]!, accountId, ev.id);
   } else if (seg > 0 && rng.chance(0.15)) {
-    const ev = w.events[w.roundtables[rng.int(w.roundtables.length)]!]!;
+    // Invited, but did not come: roundtables alternate dinner (field accounts) and online briefing (digital ones).
+    const pair = rng.int(w.roundtables.length / 2);
+    const ev = w.events[w.roundtables[2 * pair + (field ? 0 : 1)]!]!;
     invite(w, out, rng, ev, people[0]!, accountId, a, rng.chance(0.7) ? "regretted" : "declined");
   }
 
@@ -276,8 +272,9 @@ function writeLead(
 ): void {
   const pid = people[j]!;
   attend(out, rng, ev, pid, accountId, { attend: true });
-  const span = Math.min(ev.end - ev.start, 8 * HOUR);
-  const captured = ev.start + rng.range(0.1, 0.9) * span;
+  // Every lead event of a slot runs at 15:00–16:00 UTC on the slot's day, and so is every capture, whether in
+  // person or at the webinar: the timing of leads (and of the deals they become) does not depend on the class.
+  const captured = startOfDay(ev.start) + 15 * HOUR + rng.range(0, 1) * HOUR;
   const owner = w.reps[w.accounts.owner[a]!]!;
   const urgency = URGENCY[rng.weighted([0.15, 0.35, 0.35, 0.15])]!;
   const stage = STAGES[rng.weighted([0.3, 0.25, 0.25, 0.12, 0.08])]!;
