@@ -100,6 +100,15 @@ async function loadOpportunities(
   if (options.closedFrom) where.push(sql`and o.closed_at >= ${options.closedFrom.toISOString()}`);
   if (options.closedTo) where.push(sql`and o.closed_at <= ${options.closedTo.toISOString()}`);
   if (focus) where.push(sql`and o.account_id = any(${focus})`);
+  if (focus && options.focusEventId) {
+    // Only deals whose journey window can hold one of the event's touches, or that were open when it ended (the
+    // acceleration candidates): a deal closed before the event, or created more than the lookback after it, cannot.
+    const touches = sql`from touchpoints e where e.org_id = ${orgId} and e.event_id = ${options.focusEventId}`;
+    const ends = sql`(select ends_at from events where org_id = ${orgId} and id = ${options.focusEventId})`;
+    where.push(sql`and (o.closed_at is null or o.closed_at >= least((select min(e.occurred_at) ${touches}), ${ends}))
+      and o.opened_at - make_interval(days => ${options.lookbackDays ?? 365})
+        <= greatest((select max(e.occurred_at) ${touches}), ${ends})`);
+  }
   return rows<OppRow>(
     tx,
     sql`select o.id, o.account_id, o.amount_minor::float8 as amount, o.currency, o.stage,
@@ -142,12 +151,9 @@ async function loadControls(
   );
 }
 
-/** Stage histories of the opportunities taking part, in time order per opportunity. */
-async function loadStages(tx: Tx, orgId: string, focus: SQL | null): Promise<StageRow[]> {
-  const only = focus
-    ? sql`and s.opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
-            and o.account_id = any(${focus}))`
-    : sql``;
+/** Stage histories of the opportunities taking part (all, or the ids given), in time order per opportunity. */
+async function loadStages(tx: Tx, orgId: string, ids: string[] | null): Promise<StageRow[]> {
+  const only = ids ? sql`and s.opportunity_id = any(${sql.param(ids)}::uuid[])` : sql``;
   return rows<StageRow>(
     tx,
     sql`select s.opportunity_id, ${epochMs(sql`s.changed_at`)} as at, s.from_stage, s.to_stage
@@ -352,7 +358,7 @@ export async function loadDeals(
   for (const o of opps) since = Math.min(since, o.opened);
   since -= lookbackDays * DAY_MS;
   // One transaction, one connection: the queries run one after the other.
-  const stageRows = await loadStages(tx, orgId, focus);
+  const stageRows = await loadStages(tx, orgId, focus ? opps.map((o) => o.id) : null);
   lap("stages");
   // The grouped touch scan sorts by group: give it the memory to do that without spilling to disk.
   await tx.execute(sql`set local work_mem = '64MB'`);
