@@ -13,7 +13,9 @@ export interface PortfolioOptions extends AnalysisOptions {
   type?: "executive_roundtable" | "field_event" | "conference" | "trade_show";
   /** Only events at least this many days before the as-of date (default 60: every window complete). */
   minFollowUpDays?: number;
+  /** Controls per attending deal (default 5, drawn with replacement: controls are many, pooling wants precision). */
   k?: number;
+  replacement?: boolean;
   liftWindowDays?: number;
   /** Horizon of days saved (default: minFollowUpDays, so every event's follow-up covers it). */
   daysSavedHorizon?: number;
@@ -86,7 +88,8 @@ export async function roundtablePortfolio(
     terminalStages: TERMINAL_STAGES,
     exact: ["stratum"],
     nearest: ["logAmount"],
-    k: options.k ?? 1,
+    k: options.k ?? 5,
+    replacement: options.replacement ?? true,
     ...boot,
   });
   const controlsOf = new Map<string, string[]>();
