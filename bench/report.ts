@@ -50,6 +50,15 @@ async function openBenchDatabase(): Promise<{ db: Database; orgId: string }> {
     sql`select id::text from organizations where slug = ${slug}`,
   );
   if (existing) {
+    const [n] = await rows<{ n: number }>(
+      db.owner,
+      sql`select count(*)::int as n from events where org_id = ${existing.id}`,
+    );
+    if (!n?.n) {
+      throw new Error(
+        `organization ${slug} is only partly loaded (an interrupted run?): remove it and run again`,
+      );
+    }
     console.log(`demo ${scale} (seed ${seed}) already loaded as ${slug}`);
     return { db, orgId: existing.id };
   }
