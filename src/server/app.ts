@@ -11,8 +11,8 @@ import { errorResponse, validationError } from "./errors.ts";
 import { registerEventRoutes } from "./events/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { registerImpactRoutes } from "./impact/routes.ts";
-import { registerLearningRoutes } from "./learning/routes.ts";
 import { registerLeadRoutes } from "./leads/routes.ts";
+import { registerLearningRoutes } from "./learning/routes.ts";
 import { registerMovementRoutes } from "./movement/routes.ts";
 import { registerRegistrationRoutes } from "./registration/routes.ts";
 
