@@ -61,6 +61,11 @@ function parsed<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
+// Every look-up below goes through unnest(...) and a lateral subquery with equality on an indexed key, so each
+// scan costs a few index probes however many check-ins the event already has. (With "= any(array)" the planner,
+// working from statistics that the embedded database never refreshes during an event, chose to scan all of the
+// event's check-ins per batch: the cost grew with the crowd.)
+
 /**
  * Records a batch of scans in one transaction with three statements whatever the batch size: the events (taking
  * the per-event lock), one look-up returning replayed nonces, tickets, people and each person's current state as
@@ -130,26 +135,28 @@ export async function processScans(
     sql`select
       coalesce((select json_agg(json_build_object('nonce', c.scan_nonce, 'personId', c.person_id, 'direction', c.direction,
           'at', c.occurred_at, 'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
-        from check_ins c join people p on p.org_id = c.org_id and p.id = c.person_id
-        where c.org_id = ${orgId} and c.scan_nonce = any(${pgArray(nonces)}::text[])), '[]') as replayed,
+        from unnest(${pgArray(nonces)}::text[]) as n(nonce)
+        cross join lateral (select * from check_ins c where c.org_id = ${orgId} and c.scan_nonce = n.nonce) c
+        join people p on p.org_id = c.org_id and p.id = c.person_id), '[]') as replayed,
       coalesce((select json_agg(json_build_object('id', t.id, 'revoked', t.revoked_at is not null, 'personId', r.person_id,
           'status', r.status, 'eventId', t.event_id, 'email', p.email,
           'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
-        from tickets t join registrations r on r.org_id = t.org_id and r.id = t.registration_id
-        join people p on p.org_id = r.org_id and p.id = r.person_id
-        where t.org_id = ${orgId} and t.id = any(${pgArray(ticketIds)}::uuid[])), '[]') as tickets,
+        from unnest(${pgArray(ticketIds)}::uuid[]) as tid(id)
+        cross join lateral (select * from tickets t where t.org_id = ${orgId} and t.id = tid.id) t
+        join registrations r on r.org_id = t.org_id and r.id = t.registration_id
+        join people p on p.org_id = r.org_id and p.id = r.person_id), '[]') as tickets,
       coalesce((select json_agg(json_build_object('id', p.id,
           'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')), 'email', p.email,
           'registered', (select string_agg(r.event_id::text, ',') from registrations r where r.org_id = p.org_id
             and r.person_id = p.id and r.event_id = any(${pgArray(eventIds)}::uuid[]) and r.status = 'registered')))
         from people p where p.org_id = ${orgId} and p.id = any(${pgArray(searchedIds)}::uuid[])), '[]') as people,
-      coalesce((select json_agg(x) from (
-          select distinct on (event_id, person_id, session_id) event_id as "eventId", person_id as "personId",
-            session_id as "sessionId", direction, occurred_at as at
-          from check_ins
-          where org_id = ${orgId} and event_id = any(${pgArray(eventIds)}::uuid[])
-            and person_id = any(${pgArray(personIds)}::uuid[])
-          order by event_id, person_id, session_id, occurred_at desc, created_at desc) x), '[]') as state`,
+      coalesce((select json_agg(x) from unnest(${pgArray(personIds)}::uuid[]) as pid(id)
+        cross join lateral (
+          select distinct on (c.event_id, c.session_id) c.event_id as "eventId", c.person_id as "personId",
+            c.session_id as "sessionId", c.direction, c.occurred_at as at
+          from check_ins c
+          where c.org_id = ${orgId} and c.event_id = any(${pgArray(eventIds)}::uuid[]) and c.person_id = pid.id
+          order by c.event_id, c.session_id, c.occurred_at desc, c.created_at desc) x), '[]') as state`,
   );
   const replayed = new Map(parsed(found!.replayed).map((r) => [r.nonce, r]));
   const tickets = new Map(parsed(found!.tickets).map((t) => [t.id, t]));
@@ -326,7 +333,7 @@ export async function processScans(
           select ${orgId}, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, p.id, p.account_id,
             v.event_id, v.session_id, v.meta
           from v join ins on ins.scan_nonce = v.nonce
-          join people p on p.org_id = ${orgId} and p.id = v.person_id
+          cross join lateral (select id, account_id from people where org_id = ${orgId} and id = v.person_id) p
           on conflict (org_id, source, external_id) do nothing`,
     );
   }

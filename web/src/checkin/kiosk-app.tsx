@@ -177,7 +177,7 @@ export function KioskApp() {
     if (!navigator.onLine) {
       setNotice((n) => ({
         tone: n?.tone ?? "ok",
-        text: `${n?.text ?? ""} Saved on this kiosk (offline); it will be sent when the network returns.`,
+        text: `${n?.text ?? ""} — saved on this kiosk (offline); it will be sent when the network returns.`,
       }));
       return;
     }
