@@ -102,45 +102,41 @@ export async function importCsv(
     );
   } catch (error) {
     if (error instanceof Refusal) {
-      await finishRun(db, orgId, runId, "refused", error.result);
+      await db.withOrg(orgId, (tx) => updateRun(tx, orgId, runId, finished("refused", error.result)));
       return error.result;
     }
     const reason = error instanceof Error ? error.message : String(error);
-    await db
-      .withOrg(orgId, (tx) =>
-        tx
-          .update(importRuns)
-          .set({ status: "failed", errors: [{ row: 0, field: "", reason }], finishedAt: new Date() })
-          .where(and(eq(importRuns.orgId, orgId), eq(importRuns.id, runId))),
-      )
-      .catch(() => undefined);
+    const failed: RunUpdate = {
+      status: "failed",
+      errors: [{ row: 0, field: "", reason }],
+      finishedAt: new Date(),
+    };
+    // Best effort: the database may be what failed. The run then stays "running", with nothing written.
+    await db.withOrg(orgId, (tx) => updateRun(tx, orgId, runId, failed)).catch(() => undefined);
     throw error;
   }
 }
 
-async function finishRun(
-  db: Database | null,
-  orgId: string,
-  runId: string,
-  status: "done" | "refused",
-  result: ImportResult,
-  tx?: Tx,
-): Promise<void> {
-  const update = (t: Tx) =>
-    t
-      .update(importRuns)
-      .set({
-        status,
-        rowsTotal: result.rowsTotal,
-        rowsInserted: result.rowsInserted,
-        rowsUnchanged: result.rowsUnchanged,
-        rowsRejected: result.rowsRejected,
-        errors: result.errors,
-        finishedAt: new Date(),
-      })
-      .where(and(eq(importRuns.orgId, orgId), eq(importRuns.id, runId)));
-  if (tx) await update(tx);
-  else await db!.withOrg(orgId, update);
+type RunUpdate = Partial<typeof importRuns.$inferInsert>;
+
+function updateRun(tx: Tx, orgId: string, runId: string, values: RunUpdate) {
+  return tx
+    .update(importRuns)
+    .set(values)
+    .where(and(eq(importRuns.orgId, orgId), eq(importRuns.id, runId)));
+}
+
+/** The final record of a run that was read to the end. */
+function finished(status: "done" | "refused", result: ImportResult): RunUpdate {
+  return {
+    status,
+    rowsTotal: result.rowsTotal,
+    rowsInserted: result.rowsInserted,
+    rowsUnchanged: result.rowsUnchanged,
+    rowsRejected: result.rowsRejected,
+    errors: result.errors,
+    finishedAt: new Date(),
+  };
 }
 
 type Settled = { ok: true; value: BatchWrite } | { ok: false; error: unknown };
@@ -228,7 +224,7 @@ class ImportRun<Row> {
     await this.settle();
     if (this.refusing()) throw new Refusal(this.result("refused"));
     const result = this.result("done");
-    await finishRun(null, this.orgId, this.runId, "done", result, this.tx);
+    await updateRun(this.tx, this.orgId, this.runId, finished("done", result));
     return result;
   }
 
