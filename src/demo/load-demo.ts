@@ -5,7 +5,7 @@ import { type Effects, resolveEffects } from "./effects.ts";
 import { DAY, ts } from "./format.ts";
 import { type Batch, type DemoProgress, generateBatches } from "./generate.ts";
 import { SCALES, type Scale, type ScaleSpec, scales } from "./scale.ts";
-import { CLEANUP_ORDER, TABLE_ORDER } from "./tables.ts";
+import { CLEANUP_ORDER, PARENT_TABLES, TABLE_ORDER } from "./tables.ts";
 import { verifyForeignKeys } from "./verify-foreign-keys.ts";
 import { planWorld, type World } from "./world.ts";
 
@@ -94,12 +94,13 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     }
     report();
   };
-  // Two lanes: touchpoints (half the rows, referenced by nothing) stream on their own connection behind the other
-  // tables, which go batch after batch in foreign-key order. A batch's touchpoints start once the same batch's
-  // people are in; at most two batches of touchpoints wait, so memory stays flat.
-  let rest: Promise<void> = Promise.resolve();
-  let touch: Promise<void> = Promise.resolve();
-  let waiting = 0;
+  // Three lanes, each on its own connection. The parent lane copies the tables other rows point to (people,
+  // opportunities, registrations, leads, attempts, and the setup tables), batch after batch in foreign-key order.
+  // Leaf tables (referenced by nothing) follow in two lanes of their own, touchpoints (half the rows) and the rest:
+  // a batch's leaves start once the same batch's parents are in. At most two batches wait per lane: memory stays flat.
+  let parents: Promise<void> = Promise.resolve();
+  const leaves = { chain: Promise.resolve() as Promise<void>, waiting: 0 };
+  const touches = { chain: Promise.resolve() as Promise<void>, waiting: 0 };
   const checkAfter = (options.foreignKeyChecks ?? "after") === "after" && (await canSkipTriggers(db));
   try {
     // Replica mode skips triggers (the foreign-key checks among them) for this session only; keys are verified below.
@@ -110,25 +111,28 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
       return p;
     };
     for await (const batch of generateBatches(w, options.batchRows ?? 60_000, report)) {
-      await rest;
-      while (waiting > 1) await touch;
-      const points = batch.filter((p) => p.table === "touchpoints");
-      const before = rest;
-      rest = observe(before.then(() => copy(batch.filter((p) => p.table !== "touchpoints"))));
-      if (points.length > 0) {
-        const peopleIn = rest;
-        waiting++;
-        touch = observe(
-          Promise.all([touch, peopleIn])
-            .then(() => copy(points))
+      await parents;
+      for (const lane of [leaves, touches]) while (lane.waiting > 1) await lane.chain;
+      parents = observe(copy(batch.filter((p) => PARENT_TABLES.has(p.table))));
+      const parentsIn = parents;
+      for (const [lane, parts] of [
+        [leaves, batch.filter((p) => !PARENT_TABLES.has(p.table) && p.table !== "touchpoints")],
+        [touches, batch.filter((p) => p.table === "touchpoints")],
+      ] as const) {
+        if (parts.length === 0) continue;
+        lane.waiting++;
+        lane.chain = observe(
+          Promise.all([lane.chain, parentsIn])
+            .then(() => copy(parts))
             .finally(() => {
-              waiting--;
+              lane.waiting--;
             }),
         );
       }
     }
-    await rest;
-    await touch;
+    await parents;
+    await leaves.chain;
+    await touches.chain;
     // Statistics first: they also let the key checks below run as hash anti-joins.
     report({ phase: "analyze", done: 0, total: 1 });
     for (const table of TABLE_ORDER) await db.owner.execute(sql.raw(`analyze ${quoteIdent(table)}`));
@@ -139,8 +143,8 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     }
     report({ phase: "done", done: 1, total: 1 });
   } catch (error) {
-    // Let the other lane finish or fail before removing what was loaded, so no copy lands after the clean-up.
-    await Promise.allSettled([rest, touch]);
+    // Let every lane finish or fail before removing what was loaded, so no copy lands after the clean-up.
+    await Promise.allSettled([parents, leaves.chain, touches.chain]);
     if (checkAfter) await db.owner.execute(sql`reset session_replication_role`).catch(() => undefined);
     await removeOrganization(db, w.orgId).catch(() => undefined);
     throw error;

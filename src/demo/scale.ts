@@ -57,7 +57,7 @@ export const SCALES: Record<Scale, ScaleSpec> = {
     leadsPerAccountYear: 1.5,
     webinarsPerPersonYear: 0.8,
     inPersonPerPersonYear: 0.5,
-    onlineTouchesPerPersonYear: 48,
+    onlineTouchesPerPersonYear: 58,
     offlineTouchesPerFieldAccountYear: 6,
     coreUsesPerUserYear: 24,
     ticketsPerTopicYear: 6,

@@ -320,5 +320,26 @@ export type Table = keyof typeof COLUMNS;
 /** Load order (foreign keys point backwards only). Touchpoints come last in every batch. */
 export const TABLE_ORDER = Object.keys(COLUMNS) as Table[];
 
+/** Tables that other loaded rows point to: copied first in every batch, in load order. */
+export const PARENT_TABLES = new Set<Table>([
+  "users",
+  "accounts",
+  "partners",
+  "events",
+  "event_sessions",
+  "event_costs",
+  "polls",
+  "assessments",
+  "assessment_items",
+  "journeys",
+  "journey_steps",
+  "people",
+  "opportunities",
+  "invitations",
+  "registrations",
+  "leads",
+  "assessment_attempts",
+]);
+
 /** Tables every demo organization owns rows in, for clean-up after a failed load (reverse of the load order). */
 export const CLEANUP_ORDER: string[] = [...TABLE_ORDER].reverse();

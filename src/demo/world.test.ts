@@ -9,7 +9,7 @@ import { DAY } from "./format.ts";
 import { generateBatches } from "./generate.ts";
 import { type LoadDemoOptions, loadDemo, planDemo } from "./load-demo.ts";
 import type { ScaleSpec } from "./scale.ts";
-import { TABLE_ORDER } from "./tables.ts";
+import { PARENT_TABLES, TABLE_ORDER, type Table } from "./tables.ts";
 
 /** A tiny world: every table and event type, loads in about a second. */
 const TINY: Partial<ScaleSpec> = {
@@ -217,6 +217,19 @@ describe("a loaded demo organization", () => {
     expect(offline).toEqual(new Set(["call", "conversation", "event", "meeting"]));
     for (const ch of ["email", "web", "ads", "content"])
       expect(channels.some((c) => c.channel === ch && c.online)).toBe(true);
+  });
+
+  it("copies every table that a foreign key points to in the parent lane", async () => {
+    const fks = await rows<{ child: string; parent: string }>(
+      db.owner,
+      sql`select cl.relname as child, pl.relname as parent from pg_constraint c
+          join pg_class cl on cl.oid = c.conrelid join pg_class pl on pl.oid = c.confrelid
+          where c.contype = 'f'`,
+    );
+    const loaded = new Set<string>(TABLE_ORDER);
+    for (const fk of fks.filter((f) => loaded.has(f.child) && loaded.has(f.parent))) {
+      expect(PARENT_TABLES.has(fk.parent as Table), `${fk.child} → ${fk.parent}`).toBe(true);
+    }
   });
 
   it("refuses a slug that is taken, and writes nothing", async () => {
