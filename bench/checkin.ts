@@ -125,7 +125,15 @@ async function serveChild(target: string): Promise<void> {
       poolSize: 20,
     });
     cleanup = async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
+      // The pools have just closed; the server may take a moment to let their sessions go.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          await admin.query(`drop database if exists ${name}`);
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
       await admin.end();
     };
   }

@@ -12,7 +12,8 @@ interface Pending {
 const MAX_BATCH = 1_000;
 
 /**
- * Group commit for check-ins. While one batch of an organization is being written, scans arriving from other
+ * Group commit for check-ins. While a batch of an organization is being written (one at a time on PGlite, up to
+ * four on PostgreSQL, where per-person locks keep decisions for one person in order), scans arriving from other
  * kiosks wait and then go together in the next transaction, so under load the per-scan cost is a share of a few
  * queries instead of a whole transaction, and with no load a scan goes alone, at once. If a batch fails, its
  * requests are retried one by one so that one bad request cannot fail the others. A batch starts on the next turn
@@ -20,12 +21,16 @@ const MAX_BATCH = 1_000;
  */
 export class CheckinBatcher {
   private readonly queues = new Map<string, Pending[]>();
-  private readonly busy = new Set<string>();
+  private readonly inFlight = new Map<string, number>();
+  /** Batches of one organization written at once: PGlite runs one transaction at a time anyway. */
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly db: Database,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.maxInFlight = db.kind === "postgres" ? 4 : 1;
+  }
 
   submit(orgId: string, requests: ScanRequest[]): Promise<ScanResult[]> {
     return new Promise((resolve, reject) => {
@@ -35,8 +40,9 @@ export class CheckinBatcher {
         this.queues.set(orgId, queue);
       }
       queue.push({ requests, resolve, reject });
-      if (!this.busy.has(orgId)) {
-        this.busy.add(orgId);
+      const running = this.inFlight.get(orgId) ?? 0;
+      if (running < this.maxInFlight) {
+        this.inFlight.set(orgId, running + 1);
         setImmediate(() => void this.drain(orgId));
       }
     });
@@ -61,7 +67,9 @@ export class CheckinBatcher {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
-      this.busy.delete(orgId);
+      const left = (this.inFlight.get(orgId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(orgId, left);
+      else this.inFlight.delete(orgId);
       if (this.queues.get(orgId)?.length === 0) this.queues.delete(orgId);
     }
   }
@@ -69,7 +77,9 @@ export class CheckinBatcher {
   private async write(orgId: string, batch: Pending[]): Promise<void> {
     const all = batch.flatMap((p) => p.requests);
     try {
-      const results = await this.db.withOrg(orgId, (tx) => processScans(tx, orgId, all, this.now()));
+      const results = await this.db.withOrg(orgId, (tx) =>
+        processScans(tx, orgId, all, this.now(), { lockPeople: this.db.kind === "postgres" }),
+      );
       let at = 0;
       for (const p of batch) {
         p.resolve(results.slice(at, at + p.requests.length));

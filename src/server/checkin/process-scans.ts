@@ -67,8 +67,8 @@ function parsed<T>(value: T | string): T {
 // event's check-ins per batch: the cost grew with the crowd.)
 
 /**
- * Records a batch of scans in one transaction with three statements whatever the batch size: the events (taking
- * the per-event lock), one look-up returning replayed nonces, tickets, people and each person's current state as
+ * Records a batch of scans in one transaction with four statements whatever the batch size: the events, the
+ * per-person locks, one look-up returning replayed nonces, tickets, people and each person's current state as
  * JSON, and one insert of check-ins and their touchpoints from a JSON parameter. Decisions are made in order in
  * memory. The rules: a replayed nonce returns its original answer and adds nothing; an entry while already inside
  * answers "already checked in at 09:14" (the event's clock) and adds nothing; an exit needs an entry first, and
@@ -79,16 +79,13 @@ export async function processScans(
   orgId: string,
   requests: readonly ScanRequest[],
   now: Date,
+  options: { lockPeople?: boolean } = {},
 ): Promise<ScanResult[]> {
   const eventIds = [...new Set(requests.map((r) => r.eventId))].sort();
   const sessionIds = [...new Set(requests.map((r) => r.scan.sessionId).filter((s): s is string => !!s))];
-  // The advisory lock serialises check-ins of an event across server processes (one PostgreSQL, several app
-  // servers): decisions read each person's state and must not interleave. In one process the batcher already
-  // runs one batch at a time.
   const eventRows = await rows<EventInfo>(
     tx,
     sql`select e.id, e.time_zone, e.ticket_public_key,
-          (select count(*) from (select pg_advisory_xact_lock(hashtextextended('checkin:' || e.id::text, 0))) l) as locked,
           coalesce((select json_agg(json_build_object('id', s.id)) from event_sessions s
             where s.org_id = e.org_id and s.event_id = e.id and s.id = any(${pgArray(sessionIds)}::uuid[])), '[]') as sessions
         from events e where e.org_id = ${orgId} and e.id = any(${pgArray(eventIds)}::uuid[]) order by e.id`,
@@ -129,6 +126,19 @@ export async function processScans(
   // People found by name search (no ticket): their names and registrations come from a separate part of the look-up.
   const searchedIds = [...new Set(verdicts.flatMap((v) => (v.kind === "person" ? [v.personId] : [])))];
   const nonces = requests.map((r) => r.scan.nonce);
+  // Decisions read each person's state, so two transactions must not decide for the same person at once (several
+  // batches in flight on PostgreSQL, or several app servers). Lock each person of the batch, in hash order so two
+  // batches never wait on each other in a cycle. Different people proceed in parallel. PGlite runs one
+  // transaction at a time, so it needs no lock.
+  if (options.lockPeople !== false && personIds.length > 0) {
+    await tx.execute(
+      sql`select count(*) from (
+            select pg_advisory_xact_lock(h) from (
+              select distinct hashtextextended('checkin:' || e || ':' || p, 0) as h
+              from unnest(${pgArray(eventIds)}::text[]) e, unnest(${pgArray(personIds)}::text[]) p) k
+            order by h) l`,
+    );
+  }
 
   const [found] = await rows<{ [K in keyof Lookup]: Lookup[K] | string }>(
     tx,
