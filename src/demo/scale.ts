@@ -42,7 +42,7 @@ export type Scale = (typeof scales)[number];
 export const SCALES: Record<Scale, ScaleSpec> = {
   small: {
     accounts: 280,
-    partners: 80,
+    partners: 40,
     cmeLearners: 300,
     reps: 20,
     marketers: 3,

@@ -8,7 +8,7 @@ import type { SectionPlan } from "./section.ts";
 
 const PARTNER_SUFFIXES = ["Partners", "Solutions", "Consulting", "Integrators", "Advisory"];
 const STATUSES = ["submitted", "approved", "rejected", "converted", "expired"] as const;
-const STATUS_WEIGHTS = [0.1, 0.3, 0.15, 0.35, 0.1];
+const STATUS_WEIGHTS = [0.1, 0.45, 0.15, 0.2, 0.1];
 
 /** The partners table itself. */
 export function partnerListSection(w: World): SectionPlan {
