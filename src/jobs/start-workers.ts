@@ -19,6 +19,8 @@ export async function startWorkers(
   db: Database,
   config: Config,
   log: (line: string) => void,
+  /** Registers each capability's job handlers before the runner starts (the server layer passes them in). */
+  registerHandlers: (runner: JobRunner) => void = () => {},
 ): Promise<Workers> {
   let outbox: OutboxWorker | undefined;
   let unsubscribe = () => {};
@@ -38,6 +40,7 @@ export async function startWorkers(
     log("email: THROUGHLINE_SMTP_URL is not set, so emails wait in the outbox (status queued)");
   }
   const jobs = new JobRunner(db, () => new Date(), log);
+  registerHandlers(jobs);
   await jobs.recoverStale();
   jobs.start();
   return {

@@ -5,6 +5,7 @@ import { rows } from "../../db/client.ts";
 import { openMigratedDatabase } from "../../db/open-from-config.ts";
 import { startWorkers } from "../../jobs/start-workers.ts";
 import { bootstrapAdmin } from "../../server/bootstrap-admin.ts";
+import { registerJobHandlers } from "../../server/job-handlers.ts";
 import { startServer } from "../../server/start.ts";
 import { type Command, parseFlags } from "../command.ts";
 
@@ -48,7 +49,7 @@ export const command: Command = {
       }
     }
     const server = await startServer(db, config, flags.port);
-    const workers = await startWorkers(db, config, io.err);
+    const workers = await startWorkers(db, config, io.err, registerJobHandlers);
     io.out(
       `Throughline is serving on ${server.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
