@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { type BatchColumn, batchWrite } from "./batch-write.ts";
+import { cell } from "./export-cells.ts";
 import { integer, optional, required, text } from "./fields.ts";
-import { type BatchColumn, batchWrite, cell, type KindSpec } from "./kind.ts";
+import type { KindSpec } from "./kind.ts";
 
 const rowSchema = z.object({
   external_id: required(text),

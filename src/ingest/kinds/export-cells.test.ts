@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isoText } from "./kind.ts";
+import { isoText } from "./export-cells.ts";
 
 describe("exported times", () => {
   it("drop zero fractions and keep significant ones", () => {

@@ -6,7 +6,10 @@ import { peopleKind } from "./people.ts";
 import { stageChangesKind } from "./stage-changes.ts";
 import { touchpointsKind } from "./touchpoints.ts";
 
+export * from "./batch-write.ts";
+export * from "./export-cells.ts";
 export * from "./kind.ts";
+export * from "./reference-lookup.ts";
 
 /** A caller that works with any kind's row type. */
 export interface KindVisitor<R> {

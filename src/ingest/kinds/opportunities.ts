@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { opportunityStages } from "../../db/schema/vocabulary.ts";
+import { type BatchColumn, batchWrite } from "./batch-write.ts";
+import { boolCell, cell, isoSql, isoText } from "./export-cells.ts";
 import {
   boolean,
   currency,
@@ -14,17 +16,8 @@ import {
   timestamp,
   toMinorUnits,
 } from "./fields.ts";
-import {
-  type BatchColumn,
-  batchWrite,
-  boolCell,
-  cell,
-  isoSql,
-  isoText,
-  type KindSpec,
-  ReferenceLookup,
-  type RowError,
-} from "./kind.ts";
+import type { KindSpec, RowError } from "./kind.ts";
+import { ReferenceLookup } from "./reference-lookup.ts";
 
 const rowSchema = z
   .object({

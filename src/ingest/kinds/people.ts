@@ -2,16 +2,11 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { rows } from "../../db/client.ts";
 import { buyingRoles } from "../../db/schema/vocabulary.ts";
+import { type BatchColumn, batchWrite, pgArray } from "./batch-write.ts";
+import { cell } from "./export-cells.ts";
 import { email, oneOf, optional, required, text } from "./fields.ts";
-import {
-  type BatchColumn,
-  batchWrite,
-  cell,
-  type KindSpec,
-  pgArray,
-  ReferenceLookup,
-  type RowError,
-} from "./kind.ts";
+import type { KindSpec, RowError } from "./kind.ts";
+import { ReferenceLookup } from "./reference-lookup.ts";
 
 const rowSchema = z.object({
   external_id: required(text),

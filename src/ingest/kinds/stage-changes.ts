@@ -1,8 +1,11 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { opportunityStages } from "../../db/schema/vocabulary.ts";
+import { batchWrite } from "./batch-write.ts";
+import { cell, isoSql, isoText } from "./export-cells.ts";
 import { oneOf, optional, required, text, timestamp } from "./fields.ts";
-import { batchWrite, cell, isoSql, isoText, type KindSpec, ReferenceLookup, type RowError } from "./kind.ts";
+import type { KindSpec, RowError } from "./kind.ts";
+import { ReferenceLookup } from "./reference-lookup.ts";
 
 const rowSchema = z.object({
   external_id: required(text),

@@ -1,18 +1,11 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { touchpointChannels } from "../../db/schema/vocabulary.ts";
+import { type BatchColumn, batchWrite } from "./batch-write.ts";
+import { boolCell, cell, isoSql, isoText } from "./export-cells.ts";
 import { boolean, email, jsonObject, oneOf, optional, required, text, timestamp } from "./fields.ts";
-import {
-  type BatchColumn,
-  batchWrite,
-  boolCell,
-  cell,
-  isoSql,
-  isoText,
-  type KindSpec,
-  ReferenceLookup,
-  type RowError,
-} from "./kind.ts";
+import type { KindSpec, RowError } from "./kind.ts";
+import { ReferenceLookup } from "./reference-lookup.ts";
 
 const rowSchema = z.object({
   external_id: required(text),
