@@ -26,7 +26,8 @@ export async function* exportCsv(
   const spec = withKind(kind, {
     visit: (s) => ({ columns: s.columns, query: s.exportQuery(orgId), row: s.exportRow }),
   });
-  const pageSize = Math.max(1, Math.floor(options.pageSize ?? 2000)) || 2000;
+  const wanted = options.pageSize ?? 2000;
+  const pageSize = Number.isFinite(wanted) ? Math.max(1, Math.floor(wanted)) : 2000;
   yield csvLine(spec.columns);
   yield* produceInTransaction<string>(db, orgId, async (tx, emit) => {
     await tx.execute(sql`declare throughline_export no scroll cursor for ${spec.query}`);
