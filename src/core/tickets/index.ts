@@ -1,2 +1,3 @@
+export * from "./qr.ts";
 export * from "./revocation.ts";
 export * from "./token.ts";

@@ -98,6 +98,13 @@ describe("registration to check-in", () => {
     const bo = await registerInBrowser("Bo", "Jensen", "bo@example.test");
     expect(smtp.received.map((m) => m.to[0]).sort()).toEqual(["ada@example.test", "bo@example.test"]);
 
+    // The ticket page from the email shows the QR code and the code itself.
+    const ticketPage = await (await newContext(browser, { width: 390, height: 844 })).newPage();
+    await ticketPage.goto(`${server.url}/t/${encodeURIComponent(ada)}`);
+    await ticketPage.getByRole("img", { name: "Ticket QR code" }).waitFor();
+    expect(await ticketPage.getByTestId("ticket-code").textContent()).toBe(ada);
+    await ticketPage.screenshot({ path: ".tmp/e2e/ticket.png" });
+
     const context = await newContext(browser);
     const page = await context.newPage();
     const errors: string[] = [];
