@@ -54,6 +54,8 @@ export class JobRunner {
     private readonly db: Database,
     private readonly now: () => Date = () => new Date(),
     private readonly log: (line: string) => void = () => {},
+    /** How long a claimed job is considered running before a restart may take it again. */
+    private readonly leaseMs = 15 * 60_000,
   ) {}
 
   register(kind: string, handler: JobHandler): this {
@@ -72,7 +74,8 @@ export class JobRunner {
       const claimed = await this.db.withOrg(orgId, (tx) =>
         rows<{ id: string; kind: string; payload: Record<string, unknown>; attempts: number }>(
           tx,
-          sql`update jobs set status = 'running', attempts = attempts + 1
+          sql`update jobs set status = 'running', attempts = attempts + 1,
+                run_at = ${new Date(now.getTime() + this.leaseMs).toISOString()}::timestamptz
               where org_id = ${orgId} and id in (
                 select id from jobs where org_id = ${orgId} and status = 'pending'
                   and run_at <= ${now.toISOString()}::timestamptz
@@ -120,11 +123,15 @@ export class JobRunner {
     return { done, failed };
   }
 
-  /** Jobs left running by a process that stopped go back to pending (owner-level maintenance at start-up). */
+  /**
+   * Jobs left running by a process that stopped go back to pending once their lease is over (owner-level
+   * maintenance at start-up; a job another live process is running still holds its lease).
+   */
   async recoverStale(): Promise<number> {
     const result = await rows<{ id: string }>(
       this.db.owner,
-      sql`update jobs set status = 'pending' where status = 'running' returning id`,
+      sql`update jobs set status = 'pending' where status = 'running'
+          and run_at <= ${this.now().toISOString()}::timestamptz returning id`,
     );
     return result.length;
   }

@@ -166,3 +166,26 @@ describe("job runner", () => {
     expect(flaky).toEqual({ status: "done", attempts: 2 });
   });
 });
+
+describe("job runner leases", () => {
+  it("gives a job back to the queue after a crash only once its lease is over", async () => {
+    const runner = new JobRunner(db, now, () => {}, 60_000);
+    let release: () => void = () => {};
+    runner.register("slow", () => new Promise<void>((resolve) => (release = resolve)));
+    const id = await db.withOrg(orgId, (tx) => scheduleJob(tx, orgId, { kind: "slow", runAt: clock }));
+    const pass = runner.runOnce();
+    // Wait until the job is claimed (running) and hangs.
+    for (let i = 0; i < 100; i++) {
+      const [j] = await db.withOrg(orgId, (tx) =>
+        rows<{ status: string }>(tx, sql`select status from jobs where id = ${id}`),
+      );
+      if (j!.status === "running") break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await new JobRunner(db, now).recoverStale()).toBe(0);
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await new JobRunner(db, now).recoverStale()).toBe(1);
+    release();
+    await pass;
+  });
+});
