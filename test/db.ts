@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import pg from "pg";
+import { inject } from "vitest";
 import { type Database, openDatabase, rows } from "../src/db/client.ts";
 import { templatePath, withDatabase } from "./global-setup.ts";
 
@@ -15,7 +16,7 @@ export async function openTestDatabase(): Promise<Database> {
     const name = `t_${randomUUID().replace(/-/g, "")}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`create database ${name} template throughline_template`);
+    await admin.query(`create database ${name} template ${inject("templateDatabase")}`);
     await admin.end();
     const db = await openDatabase({
       databaseUrl: withDatabase(serverUrl, name),
