@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { call, PublicApiError } from "../registration/public-api.ts";
+import { qrDetector, useQrCamera } from "../scan/use-qr-camera.ts";
 import { putScan, type QueuedScan, queuedScans, removeScan } from "./scan-queue.ts";
 import { verifyOffline } from "./verify-offline.ts";
 
@@ -204,40 +205,12 @@ export function KioskApp() {
     input.current?.focus();
   }
 
-  // onCode closes over the current bundle and settings; restarting the camera on each change is not wanted.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the camera loop starts and stops with `camera` only
-  useEffect(() => {
-    if (!camera) return;
-    const Detector = (
-      window as unknown as {
-        BarcodeDetector?: new (o: unknown) => { detect(v: unknown): Promise<{ rawValue: string }[]> };
-      }
-    ).BarcodeDetector;
-    if (!Detector) return;
-    let stop = false;
-    let stream: MediaStream | undefined;
-    const detector = new Detector({ formats: ["qr_code"] });
-    let last = "";
-    void (async () => {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-      if (!video.current) return;
-      video.current.srcObject = stream;
-      await video.current.play();
-      while (!stop) {
-        const found = await detector.detect(video.current).catch(() => []);
-        const value = found[0]?.rawValue;
-        if (value && value !== last) {
-          last = value;
-          await onCode(value, "qr");
-        }
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })().catch((e: Error) => setNotice({ tone: "error", text: `Camera: ${e.message}` }));
-    return () => {
-      stop = true;
-      for (const t of stream?.getTracks() ?? []) t.stop();
-    };
-  }, [camera]);
+  useQrCamera(
+    camera,
+    video,
+    (value) => onCode(value, "qr"),
+    (text) => setNotice({ tone: "error", text }),
+  );
 
   if (problem) {
     return (
@@ -259,7 +232,7 @@ export function KioskApp() {
           .filter((r) => `${r.name} ${r.email ?? ""}`.toLowerCase().includes(query.trim().toLowerCase()))
           .slice(0, 8)
       : [];
-  const hasCamera = "BarcodeDetector" in window;
+  const hasCamera = qrDetector() !== undefined;
   return (
     <main className="content kiosk">
       <h1>Check-in: {bundle.event.name}</h1>

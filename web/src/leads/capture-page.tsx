@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { extractNote } from "../../../src/core/leads/extract-note.ts";
 import {
   type BuyingRole,
@@ -12,6 +12,7 @@ import { ApiError } from "../api/api-error.ts";
 import { api } from "../api/client.ts";
 import type { EventList } from "../api/types.ts";
 import { Link, navigate } from "../router/router.tsx";
+import { qrDetector, useQrCamera } from "../scan/use-qr-camera.ts";
 import {
   flushCaptures,
   putCapture,
@@ -49,6 +50,18 @@ export function CapturePage({ eventId }: { eventId: string | null }) {
   const [events, setEvents] = useState<EventChoice[]>([]);
   const [who, setWho] = useState<Who>("badge");
   const [badge, setBadge] = useState("");
+  const [camera, setCamera] = useState(false);
+  const [cameraError, setCameraError] = useState<string | null>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  useQrCamera(
+    camera && who === "badge",
+    video,
+    (value) => {
+      setBadge(value);
+      setCamera(false);
+    },
+    setCameraError,
+  );
   const [query, setQuery] = useState("");
   const [hits, setHits] = useState<PersonHit[]>([]);
   const [picked, setPicked] = useState<PersonHit | null>(null);
@@ -291,6 +304,15 @@ export function CapturePage({ eventId }: { eventId: string | null }) {
                 onChange={(e) => setBadge(e.target.value)}
                 placeholder="scan the badge QR (or type the ticket id)"
               />
+              {qrDetector() ? (
+                <button type="button" className="button" onClick={() => setCamera((c) => !c)}>
+                  {camera ? "Stop camera" : "Scan with camera"}
+                </button>
+              ) : null}
+              {camera ? (
+                <video ref={video} muted playsInline style={{ width: "100%", maxWidth: 420 }} />
+              ) : null}
+              {cameraError ? <p role="alert">{cameraError}</p> : null}
             </div>
           )}
           {who === "search" && (
