@@ -187,12 +187,16 @@ async function ensureFree(db: Database, w: World): Promise<void> {
   }
 }
 
-/** Deletes every row of one organization that the demo loader writes (children first), then the organization. */
+/**
+ * Deletes every row of one organization that the demo loader writes (children first), then the organization. Each
+ * table is vacuumed right after: deleting a parent row checks its children for references, and without the vacuum
+ * those checks would wade through every dead child row again (for millions of rows, hours instead of minutes).
+ */
 export async function removeOrganization(db: Database, orgId: string): Promise<void> {
+  const org = orgId.replace(/[^0-9a-f-]/gi, "");
   for (const table of CLEANUP_ORDER) {
-    await db.owner.execute(
-      sql.raw(`delete from ${quoteIdent(table)} where org_id = '${orgId.replace(/'/g, "")}'`),
-    );
+    await db.owner.execute(sql.raw(`delete from ${quoteIdent(table)} where org_id = '${org}'`));
+    await db.owner.execute(sql.raw(`vacuum ${quoteIdent(table)}`));
   }
   await db.owner.execute(sql`delete from organizations where id = ${orgId}`);
 }

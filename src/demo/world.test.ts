@@ -10,6 +10,8 @@ import { generateBatches } from "./generate.ts";
 import { type LoadDemoOptions, loadDemo, planDemo } from "./load-demo.ts";
 import type { ScaleSpec } from "./scale.ts";
 import { PARENT_TABLES, TABLE_ORDER, type Table } from "./tables.ts";
+import { HOSPITALS } from "./vocabulary.ts";
+import { accountPersonEmail, learnerEmail, partnerContactEmail, personName } from "./world.ts";
 
 /** A tiny world: every table and event type, loads in about a second. */
 const TINY: Partial<ScaleSpec> = {
@@ -69,6 +71,23 @@ describe("determinism of the generated stream", () => {
     const b = await digest(tiny(6, "demo"), 60_000);
     expect(b.touchpoints).not.toEqual(a.touchpoints);
     expect(b.people).not.toEqual(a.people);
+  });
+
+  it("gives every person a distinct email, whatever names the seed draws", () => {
+    // Names repeat (76 × 66 of them); emails must not, or a large world hits people_email_key.
+    const emails = new Set<string>();
+    let n = 0;
+    const add = (email: string) => {
+      emails.add(email);
+      n++;
+    };
+    for (let a = 0; a < 20_000; a++)
+      for (let j = 0; j < 16; j++) add(accountPersonEmail(a, j, ...personName(3, 1, a, j)));
+    for (let p = 0; p < 30_000; p++)
+      for (let j = 0; j < 2; j++) add(partnerContactEmail(p, j, ...personName(3, 2, p, j)));
+    for (let l = 0; l < 80_000; l++)
+      add(learnerEmail(l, ...personName(3, 3, l, 0), HOSPITALS[l % HOSPITALS.length]!));
+    expect(emails.size).toBe(n);
   });
 
   it("has about 2,000 people and 100,000 touchpoints at scale small", async () => {

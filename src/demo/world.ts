@@ -823,6 +823,21 @@ export function personName(seed: number, kind: number, unit: number, j: number):
   return [FIRST_NAMES[h % FIRST_NAMES.length]!, LAST_NAMES[(h >>> 10) % LAST_NAMES.length]!];
 }
 
+/** Email of person j of account a: unique because the account's domain is. */
+export function accountPersonEmail(a: number, j: number, first: string, last: string): string {
+  return `${first}.${last}${j}@${accountDomain(a)}`.toLowerCase();
+}
+
+/** Email of contact j of partner p: unique by (p, j) whatever the names. */
+export function partnerContactEmail(p: number, j: number, first: string, last: string): string {
+  return `${first}.${last}${j}@partner-${p.toString(36)}.test`.toLowerCase();
+}
+
+/** Email of clinician l: unique by l whatever the name and hospital. */
+export function learnerEmail(l: number, first: string, last: string, hospital: string): string {
+  return `${first}.${last}.${l.toString(36)}@${hospital.toLowerCase().replace(/[^a-z]+/g, "-")}.health.test`.toLowerCase();
+}
+
 /** Person j of account a. */
 export function accountPersonId(w: World, a: number, j: number): string {
   return w.gen.accountPeople.id(a * PEOPLE_PER_ACCOUNT_BLOCK + j);

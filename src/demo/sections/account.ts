@@ -23,6 +23,7 @@ import { CAMPAIGNS, INDUSTRIES, NEXT_STEPS, PROBLEMS, TITLES_BY_ROLE, USE_CASES 
 import {
   accountDomain,
   accountName,
+  accountPersonEmail,
   accountPersonId,
   type EventPlan,
   hash32,
@@ -104,7 +105,6 @@ function runAccount(w: World, out: UnitWriter, a: number): void {
   const field = acc.field[a] === 1;
   const n = acc.people[a]!;
   const accountId = w.gen.accounts.id(a);
-  const domain = accountDomain(a);
   const people: string[] = [];
   for (let j = 0; j < n; j++) {
     const id = accountPersonId(w, a, j);
@@ -115,7 +115,7 @@ function runAccount(w: World, out: UnitWriter, a: number): void {
     const title = titles[hash32(w.seed, a, j + 7) % titles.length]!;
     out.row(
       "people",
-      `${id},,${accountId},,${`${first}.${last}${j}@${domain}`.toLowerCase()},${first},${last},${q(title)},${role},,,${ts(w.h0)}`,
+      `${id},,${accountId},,${accountPersonEmail(a, j, first, last)},${first},${last},${q(title)},${role},,,${ts(w.h0)}`,
     );
   }
   const registered = new Set<number>();

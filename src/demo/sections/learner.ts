@@ -3,7 +3,7 @@ import { CME_ABILITY, CME_PRE_MEAN } from "../constants.ts";
 import { DAY, HOUR, MINUTE, q, qj, ts } from "../format.ts";
 import { Rng } from "../rng.ts";
 import { HOSPITALS, SPECIALTIES } from "../vocabulary.ts";
-import { type AssessmentPlan, type EventPlan, personName, type World } from "../world.ts";
+import { type AssessmentPlan, type EventPlan, learnerEmail, personName, type World } from "../world.ts";
 import type { UnitWriter } from "../writer.ts";
 import type { SectionPlan } from "./section.ts";
 
@@ -53,7 +53,7 @@ export function learnerSection(w: World): SectionPlan {
       const npi = physician ? `1${String(rng.int(1e9)).padStart(9, "0")}` : "";
       out.row(
         "people",
-        `${pid},,,,${`${first}.${last}.${l.toString(36)}@${hospital.toLowerCase().replace(/[^a-z]+/g, "-")}.health.test`},${first},${last},${q(physician ? rng.pick(SPECIALTIES) : TITLE[degree]!)},,${degree},${npi},${ts(w.h0)}`,
+        `${pid},,,,${learnerEmail(l, first, last, hospital)},${first},${last},${q(physician ? rng.pick(SPECIALTIES) : TITLE[degree]!)},,${degree},${npi},${ts(w.h0)}`,
       );
       const ability = rng.range(-CME_ABILITY, CME_ABILITY);
       const count = Math.min(w.cme.length, 1 + rng.poisson(w.spec.extraActivitiesPerLearner));

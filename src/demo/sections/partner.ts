@@ -3,7 +3,7 @@ import { PARTNER_TIERS, REGISTRATIONS_PER_MONTH } from "../constants.ts";
 import { DAY, q, ts } from "../format.ts";
 import { writeOpportunity } from "../opportunity.ts";
 import { Rng } from "../rng.ts";
-import { accountPersonId, personName, type World } from "../world.ts";
+import { accountPersonId, partnerContactEmail, personName, type World } from "../world.ts";
 import type { SectionPlan } from "./section.ts";
 
 const PARTNER_SUFFIXES = ["Partners", "Solutions", "Consulting", "Integrators", "Advisory"];
@@ -49,7 +49,7 @@ export function partnerSection(w: World): SectionPlan {
         const [first, last] = personName(w.seed, 2, p, j);
         out.row(
           "people",
-          `${id},,,${partnerId},${`${first}.${last}@partner-${p.toString(36)}.test`.toLowerCase()},${first},${last},${j === 0 ? "Alliance Director" : "Partner Sales Manager"},,,,${ts(w.h0)}`,
+          `${id},,,${partnerId},${partnerContactEmail(p, j, first, last)},${first},${last},${j === 0 ? "Alliance Director" : "Partner Sales Manager"},,,,${ts(w.h0)}`,
         );
       }
       const evIndex = w.partners.event[p]!;
