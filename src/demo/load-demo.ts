@@ -71,7 +71,8 @@ export function planDemo(options: Omit<LoadDemoOptions, "onProgress" | "batchRow
 /**
  * Creates the demo organization "Northwind Demo" and its whole synthetic world, with the planted effects documented
  * in docs/demo-world.md. The admin (admin@<slug>.throughline.test) has no password: the caller sets one. Rows are
- * loaded with COPY in batches, in foreign-key order; a failed load removes what it had loaded.
+ * loaded with COPY in batches, in foreign-key order; a failed load removes what it had loaded. On embedded PGlite the
+ * session skips per-row key triggers while loading (see `foreignKeyChecks`): serve no requests from it meanwhile.
  */
 export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<LoadDemoResult> {
   const w = planDemo(options);
