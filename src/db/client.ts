@@ -116,6 +116,14 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
     ? new pg.Pool({ connectionString: appUrl, max })
     : new pg.Pool({ connectionString: url, max });
   const setRole = !appUrl;
+  // An idle pooled connection can be ended by the server (restart, failover, a dropped database). The pool then
+  // emits "error"; handled here, the next query simply opens a new connection instead of crashing the process.
+  for (const pool of new Set([ownerPool, appPool])) {
+    pool.on("error", (error) => {
+      if (process.env.THROUGHLINE_LOG !== "silent")
+        console.error(`database: idle connection ended: ${error.message}`);
+    });
+  }
   try {
     await ownerPool.query("select 1");
   } catch (error) {
