@@ -95,13 +95,16 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     }
     report();
   };
-  // Three lanes, each on its own connection. The parent lane copies the tables other rows point to (people,
+  // Four lanes, each on its own connection. The parent lane copies the tables other rows point to (people,
   // opportunities, registrations, leads, attempts, and the setup tables), batch after batch in foreign-key order.
-  // Leaf tables (referenced by nothing) follow in two lanes of their own, touchpoints (half the rows) and the rest:
-  // a batch's leaves start once the same batch's parents are in. At most two batches wait per lane: memory stays flat.
+  // Leaf tables (referenced by nothing) follow in lanes of their own: one for most of them, two taking turns for the
+  // touchpoints (half the rows, the longest path). A batch's leaves start once the same batch's parents are in; at
+  // most two batches wait per lane, so memory stays flat.
   let parents: Promise<void> = Promise.resolve();
-  const leaves = { chain: Promise.resolve() as Promise<void>, waiting: 0 };
-  const touches = { chain: Promise.resolve() as Promise<void>, waiting: 0 };
+  const lane = () => ({ chain: Promise.resolve() as Promise<void>, waiting: 0 });
+  const leaves = lane();
+  const touches = [lane(), lane()];
+  let batchNo = 0;
   const checkAfter = (options.foreignKeyChecks ?? "after") === "after" && (await canSkipTriggers(db));
   try {
     // Replica mode skips triggers (the foreign-key checks among them) for this session only; keys are verified below.
@@ -113,27 +116,28 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     };
     for await (const batch of generateBatches(w, options.batchRows ?? 60_000, report)) {
       await parents;
-      for (const lane of [leaves, touches]) while (lane.waiting > 1) await lane.chain;
+      const touchLane = touches[batchNo++ % touches.length]!;
+      for (const l of [leaves, touchLane]) while (l.waiting > 1) await l.chain;
       parents = observe(copy(batch.filter((p) => PARENT_TABLES.has(p.table))));
       const parentsIn = parents;
-      for (const [lane, parts] of [
+      for (const [l, parts] of [
         [leaves, batch.filter((p) => !PARENT_TABLES.has(p.table) && p.table !== "touchpoints")],
-        [touches, batch.filter((p) => p.table === "touchpoints")],
+        [touchLane, batch.filter((p) => p.table === "touchpoints")],
       ] as const) {
         if (parts.length === 0) continue;
-        lane.waiting++;
-        lane.chain = observe(
-          Promise.all([lane.chain, parentsIn])
+        l.waiting++;
+        l.chain = observe(
+          Promise.all([l.chain, parentsIn])
             .then(() => copy(parts))
             .finally(() => {
-              lane.waiting--;
+              l.waiting--;
             }),
         );
       }
     }
     await parents;
     await leaves.chain;
-    await touches.chain;
+    for (const l of touches) await l.chain;
     // Statistics first: they also let the key checks below run as hash anti-joins.
     report({ phase: "analyze", done: 0, total: 1 });
     for (const table of TABLE_ORDER) await db.owner.execute(sql.raw(`analyze ${quoteIdent(table)}`));
@@ -145,7 +149,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     report({ phase: "done", done: 1, total: 1 });
   } catch (error) {
     // Let every lane finish or fail before removing what was loaded, so no copy lands after the clean-up.
-    await Promise.allSettled([parents, leaves.chain, touches.chain]);
+    await Promise.allSettled([parents, leaves.chain, ...touches.map((l) => l.chain)]);
     if (checkAfter) await db.owner.execute(sql`reset session_replication_role`).catch(() => undefined);
     await removeOrganization(db, w.orgId).catch(() => undefined);
     throw error;

@@ -115,6 +115,8 @@ export const command: Command = {
       databaseUrl: env.data.DATABASE_URL,
       appDatabaseUrl: env.data.DATABASE_APP_URL,
       dataDir: env.data.THROUGHLINE_DATA_DIR,
+      // The owner pool gets a quarter: four connections for the four COPY lanes, one for the rest.
+      poolSize: 20,
     });
     const started = Date.now();
     try {
