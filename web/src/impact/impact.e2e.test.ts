@@ -29,6 +29,8 @@ describe("impact pages", () => {
   it("ranks events and shows an event's ledgers, ROI curve, models and offline view", async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
+    // The report is computed on request; on a busy machine it can take longer than the 30 s default.
+    page.setDefaultTimeout(90_000);
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${server.url}/impact?horizon=90`);
