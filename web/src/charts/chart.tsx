@@ -34,13 +34,15 @@ export function Chart({ option, label, height = 280 }: ChartProps) {
     chart.current?.setOption(
       {
         textStyle: { fontFamily: font.current, color: chartColors.text },
-        aria: { enabled: true },
         animation: false,
         ...option,
+        // ECharts writes its own aria-label on the container when aria is on; give it ours so the chart keeps the
+        // name the page chose rather than a generated "This is a chart about…".
+        aria: { enabled: true, label: { description: label } },
       },
       { notMerge: true },
     );
-  }, [option]);
+  }, [option, label]);
 
   return <div ref={container} className="chart" role="img" aria-label={label} style={{ height }} />;
 }
