@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSlaHours } from "./core/leads/sla.ts";
 
 /** Environment variables the product reads. Any other THROUGHLINE_* variable is a typo and refused. */
 const envSchema = z
@@ -9,6 +10,23 @@ const envSchema = z
     THROUGHLINE_SMTP_URL: z.url().optional(),
     THROUGHLINE_MAIL_FROM: z.string().min(3).default("Throughline <events@throughline.local>"),
     THROUGHLINE_LOG: z.enum(["silent", "info", "debug"]).default("info"),
+    // Lead capture (docs/leads.md): an optional OpenAI-compatible model, SLA hours per tier, target industries.
+    THROUGHLINE_LLM_URL: z.url().optional(),
+    THROUGHLINE_LLM_MODEL: z.string().min(1).optional(),
+    THROUGHLINE_LLM_KEY: z.string().min(1).optional(),
+    THROUGHLINE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+    THROUGHLINE_LEAD_SLA_HOURS: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        if (text === undefined) return;
+        try {
+          parseSlaHours(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    THROUGHLINE_LEAD_TARGET_INDUSTRIES: z.string().optional(),
     THROUGHLINE_TEST_DATABASE_URL: z.string().optional(),
     THROUGHLINE_TEST_APP_DATABASE_URL: z.string().optional(),
     DATABASE_URL: z

@@ -112,7 +112,8 @@ export async function draftLeadFollowUp(
   let writer: "template" | "llm" = "template";
   let fallbackReason: string | undefined;
   if (options.useLlm) {
-    if (!options.llm) fallbackReason = "no model is configured (LEADS_LLM_URL and LEADS_LLM_MODEL)";
+    if (!options.llm)
+      fallbackReason = "no model is configured (THROUGHLINE_LLM_URL and THROUGHLINE_LLM_MODEL)";
     else {
       try {
         const reply = parseLlmDraft(

@@ -612,13 +612,18 @@ describe("optional model", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    process.env.LEADS_LLM_URL = `http://127.0.0.1:${port}/v1`;
-    process.env.LEADS_LLM_MODEL = "test-model";
-    process.env.LEADS_LLM_KEY = "sk-test";
-    process.env.LEADS_LLM_TIMEOUT_MS = "2000";
+    process.env.THROUGHLINE_LLM_URL = `http://127.0.0.1:${port}/v1`;
+    process.env.THROUGHLINE_LLM_MODEL = "test-model";
+    process.env.THROUGHLINE_LLM_KEY = "sk-test";
+    process.env.THROUGHLINE_LLM_TIMEOUT_MS = "2000";
   });
   afterAll(async () => {
-    for (const k of ["LEADS_LLM_URL", "LEADS_LLM_MODEL", "LEADS_LLM_KEY", "LEADS_LLM_TIMEOUT_MS"])
+    for (const k of [
+      "THROUGHLINE_LLM_URL",
+      "THROUGHLINE_LLM_MODEL",
+      "THROUGHLINE_LLM_KEY",
+      "THROUGHLINE_LLM_TIMEOUT_MS",
+    ])
       delete process.env[k];
     await new Promise((resolve) => server.close(resolve));
   });

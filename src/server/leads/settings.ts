@@ -12,26 +12,26 @@ export interface LeadEnvSettings {
 
 const envSchema = z.object({
   /** e.g. "A=24,B=48,C=120" */
-  LEADS_SLA_HOURS: z.string().optional(),
+  THROUGHLINE_LEAD_SLA_HOURS: z.string().optional(),
   /** Comma-separated industries that earn the fit points for a target industry. */
-  LEADS_TARGET_INDUSTRIES: z.string().optional(),
+  THROUGHLINE_LEAD_TARGET_INDUSTRIES: z.string().optional(),
 });
 
-/** Reads LEADS_* settings (see docs/leads.md); throws a one-line message naming a bad variable. */
+/** Reads THROUGHLINE_LEAD_* and THROUGHLINE_LLM_* settings (see docs/leads.md); throws a one-line message naming a bad variable. */
 export function leadSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): LeadEnvSettings {
   const e = envSchema.parse({
-    LEADS_SLA_HOURS: env.LEADS_SLA_HOURS,
-    LEADS_TARGET_INDUSTRIES: env.LEADS_TARGET_INDUSTRIES,
+    THROUGHLINE_LEAD_SLA_HOURS: env.THROUGHLINE_LEAD_SLA_HOURS,
+    THROUGHLINE_LEAD_TARGET_INDUSTRIES: env.THROUGHLINE_LEAD_TARGET_INDUSTRIES,
   });
   let slaHours = DEFAULT_SLA_HOURS;
-  if (e.LEADS_SLA_HOURS) {
+  if (e.THROUGHLINE_LEAD_SLA_HOURS) {
     try {
-      slaHours = parseSlaHours(e.LEADS_SLA_HOURS);
+      slaHours = parseSlaHours(e.THROUGHLINE_LEAD_SLA_HOURS);
     } catch (error) {
-      throw new Error(`environment variable LEADS_SLA_HOURS: ${(error as Error).message}`);
+      throw new Error(`environment variable THROUGHLINE_LEAD_SLA_HOURS: ${(error as Error).message}`);
     }
   }
-  const industries = (e.LEADS_TARGET_INDUSTRIES ?? "")
+  const industries = (e.THROUGHLINE_LEAD_TARGET_INDUSTRIES ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
