@@ -21,8 +21,11 @@ const invitationSchema = z
     status: z.string(),
     reason: z.string().nullable(),
     nominatedBy: z.uuid().nullable(),
+    nominatedByName: z.string().nullable(),
     decidedBy: z.uuid().nullable(),
     respondedAt: z.string().nullable(),
+    registrationStatus: z.enum(["registered", "waitlisted", "cancelled"]).nullable(),
+    waitlistPosition: z.number().int().nullable(),
   })
   .openapi("Invitation");
 

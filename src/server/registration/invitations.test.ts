@@ -87,6 +87,21 @@ describe("invitations", () => {
     const cfo = await answer(cfoToken, "accept");
     expect(cfo.body.status).toBe("waitlisted");
     expect(cfo.body.message).toContain("is full. You are number 1 on the waitlist");
+    const listed = (await (await app.request(`/api/events/${event.id}/invitations`, { headers })).json()) as {
+      invitations: {
+        email: string;
+        nominatedByName: string | null;
+        registrationStatus: string | null;
+        waitlistPosition: number | null;
+      }[];
+    };
+    expect(
+      listed.invitations.map((i) => [i.email, i.registrationStatus, i.waitlistPosition, i.nominatedByName]),
+    ).toEqual([
+      ["ceo@acme.test", "registered", null, "Test rep"],
+      ["cfo@acme.test", "waitlisted", 1, "Test rep"],
+      ["cto@acme.test", null, null, "Test rep"],
+    ]);
     expect((await answer(ceoToken, "regret")).body.status).toBe("regretted");
     expect((await mails("cfo@acme.test", "ticket")).length).toBe(1);
 
@@ -96,6 +111,42 @@ describe("invitations", () => {
       invitations: { status: string }[];
     };
     expect(list.invitations.map((i) => i.status)).toEqual(["regretted", "accepted", "declined"]);
+  });
+
+  it("lists one event's emails with their delivery status, and only to those who send them", async () => {
+    const event = await publishedEvent(app, headers, { type: "executive_roundtable" });
+    const other = await publishedEvent(app, headers, { type: "executive_roundtable" });
+    for (const [e, email] of [
+      [event, "guest@acme.test"],
+      [other, "elsewhere@acme.test"],
+    ] as const) {
+      const res = await app.request(`/api/events/${e.id}/invitations`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ email }),
+      });
+      const { id } = (await res.json()) as { id: string };
+      await app.request(`/api/events/${e.id}/invitations/${id}/decision`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ decision: "approve" }),
+      });
+      await app.request(`/api/events/${e.id}/invitations/send`, { method: "POST", headers });
+    }
+    const res = await app.request(`/api/events/${event.id}/emails`, { headers });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      emails: { to: string; purpose: string; status: string }[];
+      counts: Record<string, number>;
+    };
+    expect(body.emails.map((e) => [e.to, e.purpose, e.status])).toEqual([
+      ["guest@acme.test", "invitation", "queued"],
+    ]);
+    expect(body.counts).toEqual({ queued: 1, sending: 0, sent: 0, failed: 0 });
+    const rep = await signedIn(app, await addUser(db, admin.orgId, "rep"));
+    expect((await app.request(`/api/events/${event.id}/emails`, { headers: rep })).status).toBe(403);
+    const missing = await app.request(`/api/events/${crypto.randomUUID()}/emails`, { headers });
+    expect(missing.status).toBe(404);
   });
 
   it("refuses nominations for events open to registration", async () => {

@@ -23,8 +23,14 @@ export type InvitationRow = {
   status: string;
   reason: string | null;
   nominatedBy: string | null;
+  /** The colleague who nominated the guest, as they are named in the organization. */
+  nominatedByName: string | null;
   decidedBy: string | null;
   respondedAt: string | null;
+  /** The guest's registration once they accepted: registered, waitlisted or cancelled. */
+  registrationStatus: "registered" | "waitlisted" | "cancelled" | null;
+  /** 1-based place on the waitlist while waitlisted, in the order used to promote. */
+  waitlistPosition: number | null;
 };
 
 async function orgSlug(tx: Tx, orgId: string): Promise<string> {
@@ -306,7 +312,7 @@ export async function respond(
   return result;
 }
 
-/** Invitations of an event with the guest and the decision trail. */
+/** Invitations of an event with the guest, the decision trail and, once accepted, the registration (or waitlist place). */
 export async function listInvitations(
   db: Database,
   orgId: string,
@@ -314,13 +320,22 @@ export async function listInvitations(
 ): Promise<InvitationRow[]> {
   return db.withOrg(orgId, async (tx) => {
     await eventById(tx, orgId, eventId);
+    // The waitlist order is the one promoteFromWaitlist and waitlistPosition use.
     return rows<InvitationRow>(
       tx,
       sql`select i.id, i.person_id as "personId", p.email,
             trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) as name, i.status, i.reason,
-            i.nominated_by as "nominatedBy", i.decided_by as "decidedBy",
-            to_char(i.responded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "respondedAt"
+            i.nominated_by as "nominatedBy", u.name as "nominatedByName", i.decided_by as "decidedBy",
+            to_char(i.responded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "respondedAt",
+            r.status as "registrationStatus",
+            case when r.status = 'waitlisted' then
+              (select count(*)::int from registrations w
+                where w.org_id = r.org_id and w.event_id = r.event_id and w.status = 'waitlisted'
+                  and (w.waitlisted_at, w.created_at, w.id) <= (r.waitlisted_at, r.created_at, r.id))
+            end as "waitlistPosition"
           from invitations i join people p on p.org_id = i.org_id and p.id = i.person_id
+          left join users u on u.org_id = i.org_id and u.id = i.nominated_by
+          left join registrations r on r.org_id = i.org_id and r.event_id = i.event_id and r.person_id = i.person_id
           where i.org_id = ${orgId} and i.event_id = ${eventId} order by i.created_at, i.id`,
     );
   });

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { AppError } from "../../core/errors.ts";
 import { type Database, rows } from "../../db/client.ts";
 import { emailQueued } from "../../jobs/wake.ts";
+import { requireEvent } from "../events/event-json.ts";
 
 export interface OutboxRow {
   id: string;
@@ -19,14 +20,27 @@ export interface OutboxRow {
 
 const iso = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
-/** Delivery status of the organization's emails, newest first. */
+/** Delivery status of the organization's emails, newest first; with `eventId`, only the emails of that event. */
 export async function listOutbox(
   db: Database,
   orgId: string,
-  filter: { status?: string | undefined; refId?: string | undefined; limit: number; offset: number },
+  filter: {
+    status?: string | undefined;
+    refId?: string | undefined;
+    eventId?: string | undefined;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ emails: OutboxRow[]; counts: Record<string, number> }> {
   return db.withOrg(orgId, async (tx) => {
-    const where = sql`org_id = ${orgId} ${filter.status ? sql`and status = ${filter.status}` : sql``}
+    if (filter.eventId) await requireEvent(tx, orgId, filter.eventId);
+    // An event's emails are those about its registrations (tickets, waitlist), its invitations, or the event itself.
+    const scope = filter.eventId
+      ? sql`and (ref_id = ${filter.eventId}
+          or ref_id in (select id from registrations where org_id = ${orgId} and event_id = ${filter.eventId})
+          or ref_id in (select id from invitations where org_id = ${orgId} and event_id = ${filter.eventId}))`
+      : sql``;
+    const where = sql`org_id = ${orgId} ${scope} ${filter.status ? sql`and status = ${filter.status}` : sql``}
       ${filter.refId ? sql`and ref_id = ${filter.refId}` : sql``}`;
     const emails = await rows<OutboxRow>(
       tx,
@@ -36,7 +50,7 @@ export async function listOutbox(
     );
     const counts = await rows<{ status: string; n: number }>(
       tx,
-      sql`select status, count(*)::int as n from email_outbox where org_id = ${orgId} group by status`,
+      sql`select status, count(*)::int as n from email_outbox where org_id = ${orgId} ${scope} group by status`,
     );
     return {
       emails,

@@ -74,6 +74,33 @@ const registrationResultSchema = z
   })
   .openapi("RegistrationResult");
 
+const outboxSchema = z
+  .object({
+    emails: z.array(
+      z.object({
+        id: z.uuid(),
+        to: z.string(),
+        subject: z.string(),
+        purpose: z.string(),
+        refId: z.uuid().nullable(),
+        status: z.enum(["queued", "sending", "sent", "failed"]),
+        attempts: z.number().int(),
+        lastError: z.string().nullable(),
+        nextAttemptAt: z.string(),
+        sentAt: z.string().nullable(),
+        createdAt: z.string(),
+      }),
+    ),
+    counts: z.record(z.string(), z.number().int()),
+  })
+  .openapi("Outbox");
+
+const outboxQuery = {
+  status: z.enum(["queued", "sending", "sent", "failed"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
 function clientKey(c: Context<AppEnv>): string {
   return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || "local";
 }
@@ -221,42 +248,36 @@ export function registerRegistrationRoutes(app: App): void {
         path: "/api/outbox",
         summary: "Email delivery status (queued, sending, sent, failed with the last error)",
         request: {
-          query: z
-            .object({
-              status: z.enum(["queued", "sending", "sent", "failed"]).optional(),
-              refId: z.uuid().optional(),
-              limit: z.coerce.number().int().min(1).max(500).default(100),
-              offset: z.coerce.number().int().min(0).default(0),
-            })
-            .strict(),
+          query: z.object({ ...outboxQuery, refId: z.uuid().optional() }).strict(),
         },
         responses: {
-          200: json(
-            z.object({
-              emails: z.array(
-                z.object({
-                  id: z.uuid(),
-                  to: z.string(),
-                  subject: z.string(),
-                  purpose: z.string(),
-                  refId: z.uuid().nullable(),
-                  status: z.enum(["queued", "sending", "sent", "failed"]),
-                  attempts: z.number().int(),
-                  lastError: z.string().nullable(),
-                  nextAttemptAt: z.string(),
-                  sentAt: z.string().nullable(),
-                  createdAt: z.string(),
-                }),
-              ),
-              counts: z.record(z.string(), z.number().int()),
-            }),
-            "Emails",
-          ),
+          200: json(outboxSchema, "Emails"),
           ...errorResponses,
         },
       }),
     ),
     async (c) => c.json(await listOutbox(c.var.services.db, c.var.caller.orgId, c.req.valid("query")), 200),
+  );
+
+  app.openapi(
+    createRoute(
+      secured(registrationManagers, {
+        method: "get",
+        path: "/api/events/{id}/emails",
+        summary:
+          "Delivery status of one event's emails (tickets, waitlist, invitations), newest first, with counts per status",
+        request: { params: idParams, query: z.object(outboxQuery).strict() },
+        responses: { 200: json(outboxSchema, "Emails"), ...errorResponses },
+      }),
+    ),
+    async (c) =>
+      c.json(
+        await listOutbox(c.var.services.db, c.var.caller.orgId, {
+          ...c.req.valid("query"),
+          eventId: c.req.valid("param").id,
+        }),
+        200,
+      ),
   );
 
   app.openapi(
