@@ -18,8 +18,8 @@ import {
   type DatabaseAttribution,
 } from "../../server/impact/attribution-service.ts";
 import { journeyScopes } from "../../server/impact/load-deals.ts";
-import { resolveOrg } from "../../server/impact/resolve.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { resolveOrg } from "../org.ts";
 
 /** The engine entry point, re-exported for the database mode (journeys from the database instead of a CSV). */
 export { runAttribution };

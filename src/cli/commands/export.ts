@@ -2,11 +2,14 @@ import { createWriteStream, renameSync, rmSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
+import { loadConfig } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
+import { openMigratedDatabase } from "../../db/open-from-config.ts";
 import { exportCsv } from "../../ingest/export-csv.ts";
 import { importKinds } from "../../ingest/kinds/index.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
-import { openDatabaseFromEnv, parseKind, resolveOrgId } from "./import.ts";
+import { resolveOrg } from "../org.ts";
+import { parseKind } from "./import.ts";
 
 const flagsSchema = z
   .object({
@@ -16,7 +19,9 @@ const flagsSchema = z
   .strict();
 
 /** The command over a given way to open the database (the environment's by default; tests pass their own). */
-export function exportCommand(open: () => Promise<Database> = openDatabaseFromEnv): Command {
+export function exportCommand(
+  open: () => Promise<Database> = () => openMigratedDatabase(loadConfig()),
+): Command {
   return {
     name: "export",
     summary:
@@ -29,7 +34,7 @@ export function exportCommand(open: () => Promise<Database> = openDatabaseFromEn
       if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
       const db = await open();
       try {
-        const orgId = await resolveOrgId(db, flags.org);
+        const orgId = (await resolveOrg(db, flags.org)).id;
         const chunks = exportCsv(db, orgId, kind);
         if (flags.out === undefined) {
           // Each chunk ends with a line end and io.out adds one.

@@ -143,7 +143,7 @@ describe("throughline import / export", () => {
       err: expect.stringMatching(/not_found: file not found/),
     });
     await expect(run(exporter, "accounts", "--org", "nope")).rejects.toThrow(
-      /no organization with slug "nope"/,
+      /flag --org: no organization "nope"; organizations: /,
     );
   });
 

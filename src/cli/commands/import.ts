@@ -1,66 +1,14 @@
 import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
-import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { loadConfig } from "../../config.ts";
 import { AppError } from "../../core/errors.ts";
-import { type Database, openDatabase, rows } from "../../db/client.ts";
-import { migrate } from "../../db/migrate.ts";
+import type { Database } from "../../db/client.ts";
+import { openMigratedDatabase } from "../../db/open-from-config.ts";
 import { formatRowError, type ImportProgress, importCsv } from "../../ingest/import-csv.ts";
 import { type ImportKind, importKinds } from "../../ingest/kinds/index.ts";
 import { type Command, type CommandIo, parseFlags, UsageError } from "../command.ts";
-
-const envSchema = z.object({
-  DATABASE_URL: z.string().min(1).optional(),
-  DATABASE_APP_URL: z.string().min(1).optional(),
-  THROUGHLINE_DATA_DIR: z.string().min(1).default("./data"),
-});
-
-/**
- * Opens and migrates the database the environment names: DATABASE_URL (PostgreSQL, with DATABASE_APP_URL as the
- * application login when set), else the embedded database in THROUGHLINE_DATA_DIR (default ./data).
- */
-export async function openDatabaseFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError(`environment variable ${issue.path.join(".")}: ${issue.message}`);
-  }
-  const db = await openDatabase({
-    databaseUrl: parsed.data.DATABASE_URL,
-    appDatabaseUrl: parsed.data.DATABASE_APP_URL,
-    dataDir: parsed.data.THROUGHLINE_DATA_DIR,
-  });
-  try {
-    await migrate(db);
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  return db;
-}
-
-/** The organization named by --org, or the only one there is (looked up with the owner handle). */
-export async function resolveOrgId(db: Database, slug: string | undefined): Promise<string> {
-  if (slug !== undefined) {
-    const [org] = await rows<{ id: string }>(
-      db.owner,
-      sql`select id from organizations where slug = ${slug}`,
-    );
-    if (!org) throw new UsageError(`flag --org: no organization with slug "${slug}"`);
-    return org.id;
-  }
-  const orgs = await rows<{ id: string; slug: string }>(
-    db.owner,
-    sql`select id, slug from organizations order by slug limit 6`,
-  );
-  if (orgs.length === 1) return orgs[0]!.id;
-  if (orgs.length === 0) throw new AppError("not_found", "the database has no organization yet");
-  const names = orgs.slice(0, 5).map((o) => o.slug);
-  throw new UsageError(
-    `there are several organizations; pass --org <slug> (${names.join(", ")}${orgs.length > 5 ? ", …" : ""})`,
-  );
-}
+import { resolveOrg } from "../org.ts";
 
 /** The kind argument, checked. */
 export function parseKind(value: string | undefined): ImportKind {
@@ -96,7 +44,9 @@ function progressPrinter(io: CommandIo, kind: string, totalBytes: number): (p: I
 }
 
 /** The command over a given way to open the database (the environment's by default; tests pass their own). */
-export function importCommand(open: () => Promise<Database> = openDatabaseFromEnv): Command {
+export function importCommand(
+  open: () => Promise<Database> = () => openMigratedDatabase(loadConfig()),
+): Command {
   return {
     name: "import",
     summary: "import a CSV of accounts, people, opportunities, stage changes or touchpoints",
@@ -115,7 +65,7 @@ export function importCommand(open: () => Promise<Database> = openDatabaseFromEn
       }
       const db = await open();
       try {
-        const orgId = await resolveOrgId(db, flags.org);
+        const orgId = (await resolveOrg(db, flags.org)).id;
         const result = await importCsv(db, orgId, kind, createReadStream(file, { highWaterMark: 1 << 20 }), {
           mode: flags.keepValid ? "keep_valid" : "refuse_whole",
           fileName: basename(file),

@@ -6,8 +6,9 @@ import type { Database } from "../../db/client.ts";
 import { openMigratedDatabase } from "../../db/open-from-config.ts";
 import { type EventImpact, eventImpact } from "../../server/impact/event-impact.ts";
 import { journeyScopes } from "../../server/impact/load-deals.ts";
-import { resolveEventId, resolveOrg } from "../../server/impact/resolve.ts";
+import { resolveEventId } from "../../server/impact/resolve.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { resolveOrg } from "../org.ts";
 
 const flagsSchema = z
   .object({
