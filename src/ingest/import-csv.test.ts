@@ -184,6 +184,13 @@ describe("importCsv", () => {
       rowsUpdated: 1,
       rowsUnchanged: 1,
     });
+    const [run] = await db.withOrg(org, (tx) =>
+      rows<{ rows_inserted: number; rows_updated: number; rows_unchanged: number }>(
+        tx,
+        sql`select rows_inserted, rows_updated, rows_unchanged from import_runs where id = ${fixed.runId}`,
+      ),
+    );
+    expect(run).toEqual({ rows_inserted: 1, rows_updated: 1, rows_unchanged: 1 });
     const [acme] = await db.withOrg(org, (tx) =>
       rows<{ employees: number; domain: string }>(
         tx,

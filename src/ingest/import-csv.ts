@@ -132,6 +132,7 @@ function finished(status: "done" | "refused", result: ImportResult): RunUpdate {
     status,
     rowsTotal: result.rowsTotal,
     rowsInserted: result.rowsInserted,
+    rowsUpdated: result.rowsUpdated,
     rowsUnchanged: result.rowsUnchanged,
     rowsRejected: result.rowsRejected,
     errors: result.errors,

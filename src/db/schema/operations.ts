@@ -62,7 +62,9 @@ export const importRuns = pgTable(
     mode: text("mode", { enum: ["refuse_whole", "keep_valid"] }).notNull(),
     status: text("status", { enum: ["running", "done", "refused", "failed"] }).notNull(),
     rowsTotal: integer("rows_total").notNull().default(0),
+    /** Rows written, new or changed (rows_updated of them changed an existing row). */
     rowsInserted: integer("rows_inserted").notNull().default(0),
+    rowsUpdated: integer("rows_updated").notNull().default(0),
     rowsUnchanged: integer("rows_unchanged").notNull().default(0),
     rowsRejected: integer("rows_rejected").notNull().default(0),
     errors: jsonb("errors").$type<{ row: number; field: string; reason: string }[]>().notNull().default([]),

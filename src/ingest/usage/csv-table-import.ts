@@ -102,6 +102,7 @@ async function recordRun(
       status: r.status,
       rowsTotal: r.rowsTotal,
       rowsInserted: r.rowsInserted,
+      rowsUpdated: r.rowsUpdated,
       rowsUnchanged: r.rowsUnchanged,
       rowsRejected: r.rowsRejected,
       errors: r.errors.slice(0, 10_000),

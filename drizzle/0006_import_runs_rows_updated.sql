@@ -1,0 +1,1 @@
+ALTER TABLE "import_runs" ADD COLUMN "rows_updated" integer DEFAULT 0 NOT NULL;
