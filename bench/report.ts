@@ -1,10 +1,11 @@
 /**
  * Report for one event from the database, on the demo organization.
  *
- *   npx tsx bench/report.ts [small|medium|large] [--seed n] [--runs n] [--full]
+ *   npx tsx bench/report.ts [small|medium|large] [--seed n] [--runs n] [--full] [--org slug] [--now yyyy-mm-dd]
  *
  * With DATABASE_URL set (eval "$(bash scripts/start-postgres.sh)") it runs on that PostgreSQL server and reuses a
- * demo organization already loaded there (slug bench-<scale>-<seed>); otherwise on an in-memory PGlite. It times
+ * demo organization already loaded there (slug bench-<scale>-<seed>, or --org: e.g. a world bench/demo.ts kept with
+ * --keep, with its --now); otherwise on an in-memory PGlite. It times
  * the impact report of the three events that touched the most accounts (median of --runs), and with --full (or on
  * small) also the full journey read, attribution with every model, and the portfolio. Prints figures only.
  */
@@ -29,7 +30,7 @@ const seed = Number(flag("seed", "7"));
 const runs = Number(flag("runs", "3"));
 const full = args.includes("--full") || scale === "small";
 /** A fixed end of history, so runs are comparable. */
-const now = new Date(Date.UTC(2025, 5, 1));
+const now = new Date(`${flag("now", "2025-06-01")}T00:00:00Z`);
 
 const ms = (t: number) => `${Math.round(t).toLocaleString("en-US")} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -44,7 +45,7 @@ async function openBenchDatabase(): Promise<{ db: Database; orgId: string }> {
     url ? { databaseUrl: url, appDatabaseUrl: process.env.DATABASE_APP_URL } : { dataDir: "memory://" },
   );
   await migrate(db);
-  const slug = `bench-${scale}-${seed}`;
+  const slug = flag("org", `bench-${scale}-${seed}`);
   const [existing] = await rows<{ id: string }>(
     db.owner,
     sql`select id::text from organizations where slug = ${slug}`,
