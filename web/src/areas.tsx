@@ -1,5 +1,5 @@
 import type { ComponentType } from "react";
-import { EventsPage } from "./events/events-page.tsx";
+import { EventsArea } from "./events/events-area.tsx";
 import { ImpactPage } from "./impact/impact-page.tsx";
 import { LeadsPage } from "./leads/leads-page.tsx";
 import { LearningPage } from "./learning/learning-page.tsx";
@@ -16,7 +16,7 @@ export interface Area {
 
 /** The product areas, in navigation order: the one table the router and the navigation share. */
 export const areas: Area[] = [
-  { path: "/events", label: "Events", hint: "Run and list events", page: EventsPage },
+  { path: "/events", label: "Events", hint: "Run and list events", page: EventsArea },
   { path: "/impact", label: "Impact", hint: "Attribution and ROI", page: ImpactPage },
   { path: "/leads", label: "Leads", hint: "Capture and follow-up", page: LeadsPage },
   { path: "/learning", label: "Learning", hint: "Validated learning", page: LearningPage },

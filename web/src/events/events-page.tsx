@@ -5,11 +5,12 @@ import { ApiError } from "../api/api-error.ts";
 import { api } from "../api/client.ts";
 import type { EventList } from "../api/types.ts";
 import { useSession } from "../auth/session.tsx";
-import { navigate, useSearch } from "../router/router.tsx";
+import { Link, navigate, useSearch } from "../router/router.tsx";
 import { AttendanceChart } from "./attendance-chart.tsx";
 import { EventTypeFilter } from "./event-type-filter.tsx";
 import { EventsTable } from "./events-table.tsx";
 import { eventTypeLabels } from "./format.ts";
+import { permissionsFor } from "./permissions.ts";
 
 const PAGE_SIZE = 100;
 
@@ -48,7 +49,7 @@ export function EventsPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <header className="page-header">
+      <header className="page-header page-header-row">
         <div>
           <h1 id="page-title" tabIndex={-1}>
             Events
@@ -57,6 +58,11 @@ export function EventsPage() {
             Everything {me.organization.name} runs, with registrations, attendance and cost.
           </p>
         </div>
+        {permissionsFor(me).edit && (
+          <Link className="button button-primary" to="/events/new">
+            New event
+          </Link>
+        )}
       </header>
 
       <div className="toolbar">

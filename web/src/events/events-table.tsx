@@ -1,4 +1,5 @@
 import type { EventSummary } from "../api/types.ts";
+import { Link } from "../router/router.tsx";
 import { eventFormatLabels, eventTypeLabels, formatCount, formatEventDates, formatMoney } from "./format.ts";
 
 // The list endpoint returns cost in minor units without a currency; every cost line defaults to USD today.
@@ -34,7 +35,9 @@ export function EventsTable({ events }: { events: EventSummary[] }) {
         {events.map((event) => (
           <tr key={event.id}>
             <th scope="row" data-label="Event">
-              <span className="event-name">{event.name}</span>
+              <Link className="event-name" to={`/events/${event.id}`}>
+                {event.name}
+              </Link>
               {event.venue && <span className="sub">{event.venue}</span>}
             </th>
             <td data-label="Type">
