@@ -12,6 +12,7 @@ import { launchBrowser, newContext } from "../../../e2e/helpers/browser.ts";
 import { type SeededServer, startSeededServer } from "../../../e2e/helpers/test-server.ts";
 import { rows } from "../../../src/db/client.ts";
 import { addUser } from "../../../test/app.ts";
+import { moneyInputValue, parseMoneyInput } from "./money-input.ts";
 import { fromZonedInput, toZonedInput } from "./zoned-time.ts";
 
 const shots = join(process.cwd(), ".tmp", "e2e");
@@ -56,6 +57,21 @@ describe("times on the event's clock", () => {
     // The hour repeated in autumn (31 October 2027) is read as its first occurrence, still CEST.
     expect(fromZonedInput("2027-10-31T02:30", "Europe/Berlin")).toBe("2027-10-31T00:30:00.000Z");
     expect(fromZonedInput("2027-03-28T10:00", "+01:00")).toBeUndefined();
+  });
+});
+
+describe("amounts in minor units", () => {
+  it("reads typed amounts in the currency's own decimals and writes them back", () => {
+    expect(parseMoneyInput("1,250.50", "USD")).toEqual({ minor: 125_050 });
+    expect(parseMoneyInput("1250,5", "EUR")).toEqual({ minor: 125_050 });
+    expect(parseMoneyInput("1 250", "JPY")).toEqual({ minor: 1250 });
+    expect(parseMoneyInput("12.5", "JPY")).toEqual({ reason: "JPY has no decimal places" });
+    expect(parseMoneyInput("1.2345", "BHD")).toEqual({ reason: "BHD has 3 decimal places at most" });
+    expect(parseMoneyInput("$12", "USD")).toHaveProperty("reason");
+    expect(parseMoneyInput("12", "XX")).toEqual({ reason: "choose a currency first" });
+    expect(moneyInputValue(125_050, "USD")).toBe("1250.50");
+    expect(moneyInputValue(5, "EUR")).toBe("0.05");
+    expect(moneyInputValue(1250, "JPY")).toBe("1250");
   });
 });
 
@@ -229,9 +245,9 @@ describe("running an event from the browser", () => {
     await context.close();
   });
 
-  it("shows a viewer the event without the actions their role cannot take", async () => {
+  it("shows a viewer the event without the actions their role cannot take, on a phone", async () => {
     const viewer = await addUser(server.db, server.admin.orgId, "viewer");
-    const context = await newContext(browser);
+    const context = await newContext(browser, { width: 390, height: 844 });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/events`);
@@ -253,9 +269,15 @@ describe("running an event from the browser", () => {
       "Invitations",
       "Engagement",
     ]);
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await sideways()).toBeLessThanOrEqual(0);
     await tabs.getByRole("link", { name: "Registrations" }).click();
-    await page.getByRole("link", { name: "Public registration page" }).waitFor();
+    await page.getByRole("table", { name: /Registrations of/ }).waitFor();
+    expect(await page.getByRole("link", { name: "Public registration page" }).count()).toBe(1);
     expect(await page.getByRole("link", { name: "Open check-in kiosk" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /^Cancel/ }).count()).toBe(0);
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(shots, "event-registrations-phone.png"), fullPage: true });
     await context.close();
   });
 });
