@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../api/client.ts";
 import type { TabProps } from "./event-page.tsx";
 import type { Indicators, Poll, Question, Ratio } from "./event-types.ts";
@@ -26,6 +26,15 @@ export function EngagementTab({ event, can }: TabProps) {
   const [notice, setNotice] = useState<NoticeState>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const sessionTitle = (id: string | null) => event.sessions.find((s) => s.id === id)?.title;
+  const { reload } = engagement;
+
+  // During a session answers and upvotes keep arriving: ask again every 15 s while the page is in view.
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === "visible") void reload();
+    }, 15_000);
+    return () => window.clearInterval(timer);
+  }, [reload]);
 
   async function act(key: string, run: () => Promise<unknown>, done: string) {
     setBusy(key);
