@@ -97,5 +97,7 @@ export function parseLocalTime(text: string, zone: string): Date | undefined {
   // Try the offsets around the time; keep the earliest instant that reads back as the same wall clock.
   const candidates = [...new Set([before, first, naive - offsetAt(first, zone)])].sort((a, b) => a - b);
   for (const c of candidates) if (c + offsetAt(c, zone) === naive) return new Date(c);
-  return new Date(candidates[0]!);
+  // No instant reads back: the time fell in a skipped hour. Read it with the offset in force before the change
+  // (02:30 on a spring-forward night in Berlin is 01:30 UTC, which clocks then show as 03:30).
+  return new Date(before);
 }

@@ -35,6 +35,24 @@ describe("wall-clock times in a zone", () => {
     expect(parseLocalTime("Feb 30, 2025 10:00:00", "UTC")).toBeUndefined();
     expect(parseLocalTime("yesterday-ish", "UTC")).toBeUndefined();
   });
+
+  it("reads a time in the hour a spring-forward change skips with the offset from before the change", () => {
+    // Berlin: 02:00 CET on 29 March 2026 became 03:00 CEST; 02:30 is read at UTC+1, so it is shown as 03:30 CEST.
+    expect(parseLocalTime("Mar 29, 2026 02:30:00", "Europe/Berlin")?.toISOString()).toBe(
+      "2026-03-29T01:30:00.000Z",
+    );
+    // New York: 02:00 EST on 8 March 2026 became 03:00 EDT; 02:15 is read at UTC-5.
+    expect(parseLocalTime("03/08/2026 02:15:00 AM", "America/New_York")?.toISOString()).toBe(
+      "2026-03-08T07:15:00.000Z",
+    );
+    // The minutes either side of the gap are unaffected.
+    expect(parseLocalTime("2026-03-29 01:59", "Europe/Berlin")?.toISOString()).toBe(
+      "2026-03-29T00:59:00.000Z",
+    );
+    expect(parseLocalTime("2026-03-29 03:00", "Europe/Berlin")?.toISOString()).toBe(
+      "2026-03-29T01:00:00.000Z",
+    );
+  });
 });
 
 describe("Zoom webinar attendee report", () => {

@@ -36,16 +36,9 @@ export function toZonedInput(iso: string, zone: string): string {
  */
 export function fromZonedInput(value: string, zone: string): string | undefined {
   if (!value || !isIanaTimeZone(zone)) return undefined;
-  const parsed = parseLocalTime(value, zone);
-  if (!parsed) return undefined;
-  const readBack = toZonedInput(parsed.toISOString(), zone);
-  const typed = value.slice(0, 16);
-  if (readBack === typed) return parsed.toISOString();
-  // No instant has this wall clock (the hour a spring-forward change skips), and parseLocalTime then lands the
-  // length of the gap early (02:30 → 01:30 CET). Move it forward by that gap: the offset from before the change,
-  // as calendars do (02:30 → 03:30 CEST). The field's preview shows the time that will be kept.
-  const gap = Date.parse(`${typed}:00Z`) - Date.parse(`${readBack}:00Z`);
-  return new Date(parsed.getTime() + gap).toISOString();
+  // parseLocalTime reads a skipped spring-forward time with the offset from before the change (02:30 → 03:30 CEST),
+  // as calendars do; the field's preview shows the time that will be kept.
+  return parseLocalTime(value, zone)?.toISOString();
 }
 
 /** "Sun 29 Mar 2026, 09:00 CEST": an instant on the event's clock with the zone's name at that instant. */
