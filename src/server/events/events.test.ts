@@ -111,6 +111,14 @@ describe("events", () => {
         { currency: "USD", amountMinor: 99_900 },
       ]),
     );
+    // The list carries the same totals per currency, never one sum across currencies.
+    const list = (await (await app.request("/api/events?limit=100", { headers })).json()) as {
+      events: { id: string; costs: { currency: string; amountMinor: number }[] }[];
+    };
+    expect(list.events.find((e) => e.id === id)?.costs).toEqual([
+      { currency: "EUR", amountMinor: 1_680_050 },
+      { currency: "USD", amountMinor: 99_900 },
+    ]);
   });
 
   it("edits an event, a session and a cost line, and removes them", async () => {

@@ -14,7 +14,8 @@ export interface EventSummary {
   venue: string | null;
   registrations: number;
   attended: number;
-  costMinor: number;
+  /** Cost per currency (minor units), one entry per currency of the event's cost lines: never added across. */
+  costs: { currency: string; amountMinor: number }[];
 }
 
 /** Events of the caller's organization, newest first, with registration, attendance and cost totals. */
@@ -38,8 +39,10 @@ export async function listEvents(
             (select count(*)::int from registrations r where r.org_id = e.org_id and r.event_id = e.id
                and r.attended and not exists (select 1 from check_ins c where c.org_id = r.org_id
                  and c.event_id = r.event_id and c.person_id = r.person_id and c.session_id is null)) as attended,
-            (select coalesce(sum(k.amount_minor), 0)::float8 from event_costs k where k.org_id = e.org_id
-               and k.event_id = e.id) as "costMinor"
+            (select coalesce(json_agg(json_build_object('currency', k.currency, 'amountMinor', k.total)
+                 order by k.currency), '[]'::json)
+               from (select currency, sum(amount_minor)::float8 as total from event_costs
+                     where org_id = e.org_id and event_id = e.id group by currency) k) as costs
           from events e
           where e.org_id = ${orgId} ${typeFilter}
           order by e.starts_at desc, e.id

@@ -42,7 +42,9 @@ const eventSummarySchema = z
     venue: z.string().nullable(),
     registrations: z.number().int(),
     attended: z.number().int(),
-    costMinor: z.number().int(),
+    costs: z
+      .array(z.object({ currency: z.string(), amountMinor: z.number().int() }))
+      .describe("cost per currency in minor units; amounts in different currencies are never added"),
   })
   .openapi("EventSummary");
 

@@ -25,7 +25,8 @@ export interface EventSummary {
   venue: string | null;
   registrations: number;
   attended: number;
-  costMinor: number;
+  /** Cost per currency in minor units; amounts in different currencies are never added. */
+  costs: { currency: string; amountMinor: number }[];
 }
 
 export interface EventList {

@@ -2,9 +2,6 @@ import type { EventSummary } from "../api/types.ts";
 import { Link } from "../router/router.tsx";
 import { eventFormatLabels, eventTypeLabels, formatCount, formatEventDates, formatMoney } from "./format.ts";
 
-// The list endpoint returns cost in minor units without a currency; every cost line defaults to USD today.
-const COST_CURRENCY = "USD";
-
 /**
  * Events with their indicators; on narrow screens each row becomes a card (see .data-table in styles.css), so each
  * cell holds one element beside its label.
@@ -59,7 +56,9 @@ export function EventsTable({ events }: { events: EventSummary[] }) {
               {formatCount(event.attended)}
             </td>
             <td data-label="Cost" className="num">
-              {formatMoney(event.costMinor, COST_CURRENCY)}
+              {event.costs.length === 0
+                ? formatMoney(0, "USD")
+                : event.costs.map((c) => formatMoney(c.amountMinor, c.currency)).join(" + ")}
             </td>
           </tr>
         ))}
