@@ -16,7 +16,6 @@ import type { World } from "./world.ts";
 import type { UnitWriter } from "./writer.ts";
 
 const OPEN_STAGES = opportunityStages.slice(0, 5);
-const times = new Float64Array(8);
 
 /**
  * Win probability of a deal closing at `at` and owned by rep `rep`: base + drift, plus for kickoff attendees after
@@ -33,37 +32,46 @@ export function winProbability(w: World, rep: number, at: number): number {
   return Math.min(1, Math.max(0, p));
 }
 
-export interface OpportunityResult {
-  id: string;
+/**
+ * Everything drawn for one opportunity. The draws never depend on the account's class (field or digital), so the
+ * plan can draw every deal of the world once to add up each account's won revenue before it decides the classes
+ * (`offline_won_revenue_share`), and the generator draws the very same deal again when it writes it.
+ */
+export interface OpportunityDraw {
+  openedAt: number;
+  /** Stage changes until the close (3, 4 or 5); `times[0]` is the opening, `times[k]` the close. */
+  k: number;
+  times: Float64Array;
   closedAt: number | null;
   won: boolean;
   amountMinor: number;
+  /** Discount in percent (won deals), as written. */
+  discount: string;
+  product: number;
+  /** Field accounts: days between the discovery meeting and the opening, and whether the proposal is reviewed in a meeting. */
+  meetingDaysBefore: number;
+  proposalInPerson: boolean;
 }
 
 /**
- * Writes one opportunity with its full stage history (truncated at `now`). Every stay in a stage is exponential with
- * the segment's mean, so for an opportunity of an account that attended no roundtable the time from any date to its
- * next stage change is again exponential with that mean (memoryless). For an account that attended a roundtable,
- * the stay running at the roundtable is replaced: with probability `roundtable_stall_share` the next change comes
- * 60 days + Exp(mean) later (a stall), otherwise after (1 − `roundtable_velocity_lift`) × Exp(mean) truncated to 60
- * days. The close's outcome is drawn at the close time from `winProbability`.
+ * Draws one opportunity opened at `openedAt` in account `a`. Every stay in a stage is exponential with the segment's
+ * mean, so for an opportunity of an account that attended no roundtable the time from any date to its next stage
+ * change is again exponential with that mean (memoryless). For an account that attended a roundtable, the stay
+ * running at the roundtable is replaced: with probability `roundtable_stall_share` the next change comes 60 days +
+ * Exp(mean) later (a stall), otherwise after (1 − `roundtable_velocity_lift`) × Exp(mean) truncated to 60 days. The
+ * close's outcome is drawn at the close time from `winProbability`. The draws for the deal's touches are made
+ * whatever the class, so the stream `rng` continues the same way for field and digital accounts.
  */
-export function writeOpportunity(
-  out: UnitWriter,
-  rng: Rng,
-  a: number,
-  openedAt: number,
-  source: string,
-  partnerId: string | null,
-  contactId: string,
-): OpportunityResult {
-  const w = out.w;
+export function drawOpportunity(w: World, rng: Rng, a: number, openedAt: number): OpportunityDraw {
   const acc = w.accounts;
   const seg = acc.segment[a]!;
   const mean = STAGE_MEAN_DAYS[seg]! * DAY;
   const k = CHANGES_TO_CLOSE[rng.weighted(CHANGES_TO_CLOSE_WEIGHTS)]!;
+  const times = new Float64Array(k + 1);
   times[0] = openedAt;
   for (let i = 1; i <= k; i++) times[i] = times[i - 1]! + rng.exp(mean);
+  // The dinner and the online briefing of a roundtable pair start at the same instant, so the account's class does
+  // not matter here.
   const rt = acc.roundtable[a]!;
   if (rt >= 0) {
     const te = w.events[rt]!.start;
@@ -77,25 +85,57 @@ export function writeOpportunity(
       for (let i = j; i <= k; i++) times[i] = times[i]! + shift;
     }
   }
-  const now = w.now;
-  const closed = times[k]! <= now;
-  const rep = acc.owner[a]!;
-  const won = closed && rng.chance(winProbability(w, rep, times[k]!));
+  const closed = times[k]! <= w.now;
+  const won = closed && rng.chance(winProbability(w, acc.owner[a]!, times[k]!));
   const amountDollars = Math.max(
     500,
     Math.round((AMOUNT_MEDIAN[seg]! * Math.exp(AMOUNT_SIGMA * rng.normal())) / 100) * 100,
   );
-  const amountMinor = amountDollars * 100;
+  const discount = won ? (Math.round(rng.range(0, 25) * 100) / 100).toString() : "";
+  const product = rng.int(PRODUCTS.length);
+  const meetingDaysBefore = rng.range(0, 3);
+  const proposalInPerson = rng.chance(0.5);
+  return {
+    openedAt,
+    k,
+    times,
+    closedAt: closed ? times[k]! : null,
+    won,
+    amountMinor: amountDollars * 100,
+    discount,
+    product,
+    meetingDaysBefore,
+    proposalInPerson,
+  };
+}
+
+/**
+ * Writes one drawn opportunity with its full stage history (truncated at `now`) and its touches: a field account
+ * meets in person before the deal opens (offline), a digital account's deal starts with a demo request (online).
+ * Returns the opportunity's id.
+ */
+export function writeOpportunity(
+  out: UnitWriter,
+  a: number,
+  d: OpportunityDraw,
+  source: string,
+  partnerId: string | null,
+  contactId: string,
+): string {
+  const w = out.w;
+  const acc = w.accounts;
+  const { openedAt, k, times, won } = d;
+  const now = w.now;
+  const closed = d.closedAt !== null;
   let last = 0;
   while (last + 1 < k && times[last + 1]! <= now) last++;
   const stage = closed ? (won ? "closed_won" : "closed_lost") : OPEN_STAGES[last]!;
   const id = out.id("opportunities");
   const accountId = w.gen.accounts.id(a);
-  const discount = won ? (Math.round(rng.range(0, 25) * 100) / 100).toString() : "";
-  const name = `${acc.segment[a] === 2 ? "Enterprise" : "Team"} ${PRODUCTS[rng.int(PRODUCTS.length)]} ${new Date(openedAt).toISOString().slice(0, 7)}`;
+  const name = `${acc.segment[a] === 2 ? "Enterprise" : "Team"} ${PRODUCTS[d.product]} ${new Date(openedAt).toISOString().slice(0, 7)}`;
   out.row(
     "opportunities",
-    `${id},,${accountId},${w.reps[rep]!.id},${partnerId ?? ""},${q(name)},${amountMinor},${stage},${source},${discount},${ts(openedAt)},${closed ? ts(times[k]!) : ""},${closed ? (won ? "t" : "f") : ""},${ts(openedAt)}`,
+    `${id},,${accountId},${w.reps[acc.owner[a]!]!.id},${partnerId ?? ""},${q(name)},${d.amountMinor},${stage},${source},${d.discount},${ts(openedAt)},${closed ? ts(times[k]!) : ""},${closed ? (won ? "t" : "f") : ""},${ts(openedAt)}`,
   );
   out.row("stage_changes", `${out.id("stage_changes")},${id},,prospecting,${ts(openedAt)},${ts(openedAt)}`);
   for (let i = 1; i < k && times[i]! <= now; i++) {
@@ -116,7 +156,7 @@ export function writeOpportunity(
   // The deal's touches: field accounts meet in person before the deal opens (offline); digital accounts never do.
   const field = acc.field[a] === 1;
   if (field) {
-    const before = openedAt - rng.range(0, 3) * DAY;
+    const before = openedAt - d.meetingDaysBefore * DAY;
     out.touch(
       before >= w.h0 ? before : openedAt,
       "meeting",
@@ -132,11 +172,11 @@ export function writeOpportunity(
     out.touch(openedAt, "web", "demo_request", true, contactId, accountId, null, null, id);
   }
   if (k >= 4 && times[3]! <= now) {
-    if (field && rng.chance(0.5)) {
+    if (field && d.proposalInPerson) {
       out.touch(times[3]!, "meeting", "proposal_review", false, contactId, accountId, null, null, id);
     } else {
       out.touch(times[3]!, "email", "proposal_sent", true, contactId, accountId, null, null, id);
     }
   }
-  return { id, closedAt: closed ? times[k]! : null, won, amountMinor };
+  return id;
 }

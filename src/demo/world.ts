@@ -16,6 +16,7 @@ import {
   SKO_DAYS_BEFORE_NOW,
   TRAINED_SHARE,
 } from "./constants.ts";
+import { assignFieldAccounts, wonRevenueByAccount } from "./deals.ts";
 import type { Effects } from "./effects.ts";
 import { DAY, HOUR, MINUTE } from "./format.ts";
 import { type IdGen, IdSpace, orgIdFor } from "./ids.ts";
@@ -645,13 +646,14 @@ export function planWorld(options: WorldOptions): World {
     roundtable: new Int32Array(n).fill(-1),
     training: new Int32Array(n).fill(-1),
   };
-  const virtualTrainings = trainings.filter((e) => !events[e]!.inPerson);
+  // Field or digital is decided once every deal is drawn (below); here each account draws its uniform for it.
+  const classDraw = new Float64Array(n);
   const roundtableAccounts: number[] = [];
   for (let a = 0; a < n; a++) {
     const r = Rng.of(seed, "account-plan", a);
     const seg = r.weighted(SEGMENT_SHARE);
     accounts.segment[a] = seg;
-    accounts.field[a] = r.chance(effects.offline_won_revenue_share) ? 1 : 0;
+    classDraw[a] = r.next();
     accounts.customer[a] = r.chance(CUSTOMER_SHARE) ? 1 : 0;
     const [lo, hi] = PEOPLE_PER_ACCOUNT[seg]!;
     accounts.people[a] = r.intIn(lo, hi);
@@ -664,10 +666,6 @@ export function planWorld(options: WorldOptions): World {
     accounts.owner[a] = pool.length > 0 ? pool[r.int(pool.length)]! : r.int(reps.length);
     if (r.chance(ROUNDTABLE_ATTENDANCE[seg]! * spec.roundtableAttendScale)) {
       roundtableAccounts.push(a);
-    }
-    if (accounts.customer[a] && r.chance(TRAINED_SHARE)) {
-      const allowed = accounts.field[a] ? trainings : virtualTrainings;
-      if (allowed.length > 0) accounts.training[a] = allowed[r.int(allowed.length)]!;
     }
   }
 
@@ -694,9 +692,10 @@ export function planWorld(options: WorldOptions): World {
     return { inPerson: pair[0]!, online: pair[1]! };
   });
   const roundtables = roundtablePairs.flatMap((p) => [p.inPerson, p.online]);
+  // For now the dinner: both events of a pair start at the same instant, which is all the deals' draws look at.
+  // Digital accounts move to the online briefing once the classes are known.
   roundtableAccounts.forEach((a, i) => {
-    const pair = roundtablePairs[i % roundtablePairs.length]!;
-    accounts.roundtable[a] = accounts.field[a] ? pair.inPerson : pair.online;
+    accounts.roundtable[a] = roundtablePairs[i % roundtablePairs.length]!.inPerson;
   });
 
   // Partners.
@@ -762,7 +761,7 @@ export function planWorld(options: WorldOptions): World {
     ]),
   };
 
-  return {
+  const world: World = {
     seed,
     spec,
     effects,
@@ -795,6 +794,23 @@ export function planWorld(options: WorldOptions): World {
     journeys,
     gen,
   };
+
+  // Field accounts: every deal of the world is drawn once (the draws do not depend on the class) to add up each
+  // account's won revenue, and the field accounts are chosen to hold `offline_won_revenue_share` of it.
+  assignFieldAccounts(world, classDraw, wonRevenueByAccount(world));
+  const onlineBriefing = new Map(roundtablePairs.map((p) => [p.inPerson, p.online]));
+  const virtualTrainings = trainings.filter((e) => !events[e]!.inPerson);
+  for (let a = 0; a < n; a++) {
+    const rt = accounts.roundtable[a]!;
+    if (rt >= 0 && !accounts.field[a]) accounts.roundtable[a] = onlineBriefing.get(rt)!;
+    // Customer training: field accounts go to any, digital ones to the online trainings only.
+    const r = Rng.of(seed, "account-training", a);
+    if (accounts.customer[a] && r.chance(TRAINED_SHARE)) {
+      const allowed = accounts.field[a] ? trainings : virtualTrainings;
+      if (allowed.length > 0) accounts.training[a] = allowed[r.int(allowed.length)]!;
+    }
+  }
+  return world;
 }
 
 /** Account a's display name: unique for the first 1,200 accounts, numbered after that. */

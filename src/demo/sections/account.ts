@@ -1,14 +1,7 @@
 import { attend } from "../attendance.ts";
 import {
-  CONTEXTUAL_SHARE,
   CORE_FEATURES,
-  FAST_SHARE,
   FEATURES,
-  IN_PERSON_LEAD_SHARE,
-  LEAD_BASE_CONVERSION,
-  NO_FOLLOW_UP_SHARE,
-  OPPS_PER_ACCOUNT_YEAR,
-  PARTNER_INFLUENCED_SHARE,
   SEGMENTS,
   SESSION_ATTENDANCE,
   SIZE_FACTOR,
@@ -16,7 +9,8 @@ import {
   TRAINEE_SHARE,
   USAGE_BASE_SHARE_90,
 } from "../constants.ts";
-import { DAY, HOUR, isoDate, MINUTE, q, qj, startOfDay, ts } from "../format.ts";
+import { forEachDirectDeal, forEachLead, type LeadDraw } from "../deals.ts";
+import { DAY, HOUR, isoDate, MINUTE, q, qj, ts } from "../format.ts";
 import { writeOpportunity } from "../opportunity.ts";
 import { Rng } from "../rng.ts";
 import { CAMPAIGNS, INDUSTRIES, NEXT_STEPS, PROBLEMS, TITLES_BY_ROLE, USE_CASES } from "../vocabulary.ts";
@@ -121,14 +115,11 @@ function runAccount(w: World, out: UnitWriter, a: number): void {
   const registered = new Set<number>();
   const key = (ev: number, j: number) => ev * 64 + j;
 
-  // Direct and inbound opportunities: a Poisson stream over the year.
-  const gap = (365 * DAY) / (OPPS_PER_ACCOUNT_YEAR[seg]! * w.spec.oppRateScale);
-  for (let t = w.h0 + rng.exp(gap); t < w.now; t += rng.exp(gap)) {
-    const influenced = rng.chance(PARTNER_INFLUENCED_SHARE);
-    const partner = influenced ? w.gen.partners.id(rng.int(w.partners.n)) : null;
-    const source = influenced ? "partner_influenced" : rng.chance(0.6) ? "direct" : "inbound";
-    writeOpportunity(out, rng, a, t, source, partner, people[rng.int(Math.min(2, n))]!);
-  }
+  // Direct and inbound opportunities: a Poisson stream over the year (drawn apart, see deals.ts).
+  forEachDirectDeal(w, a, (d) => {
+    const partner = d.partner >= 0 ? w.gen.partners.id(d.partner) : null;
+    writeOpportunity(out, a, d.deal, d.source, partner, people[d.contact]!);
+  });
 
   // Executive roundtable: invited executives of attending accounts; some others are invited and regret.
   const rt = acc.roundtable[a]!;
@@ -157,21 +148,13 @@ function runAccount(w: World, out: UnitWriter, a: number): void {
     invite(w, out, rng, ev, people[0]!, accountId, a, rng.chance(0.7) ? "regretted" : "declined");
   }
 
-  // Leads: captured in person (field accounts) or at the same day's webinar.
-  const nLeads = rng.poisson(w.spec.leadsPerAccountYear * SIZE_FACTOR[seg]!);
-  for (let i = 0; i < nLeads; i++) {
-    const slot = w.slots[rng.int(w.slots.length)]!;
-    const evIndex = field && rng.chance(IN_PERSON_LEAD_SHARE) ? slot.inPerson : slot.webinar;
-    let j = rng.int(n);
-    let tries = 0;
-    while (registered.has(key(evIndex, j)) && tries < n) {
-      j = (j + 1) % n;
-      tries++;
-    }
-    if (tries === n) continue;
-    registered.add(key(evIndex, j));
-    writeLead(w, out, rng, w.events[evIndex]!, a, j, people, accountId);
-  }
+  // Leads: captured in person (field accounts) or at the same day's webinar (drawn apart, see deals.ts).
+  forEachLead(w, a, (lead) => {
+    const slot = w.slots[lead.slot]!;
+    const evIndex = field && lead.inPerson ? slot.inPerson : slot.webinar;
+    registered.add(key(evIndex, lead.person));
+    writeLead(w, out, rng, w.events[evIndex]!, a, lead, people, accountId);
+  });
 
   // Ordinary attendance: webinars for everyone, in-person events for field accounts, a few upcoming registrations.
   for (let j = 0; j < n; j++) {
@@ -256,9 +239,8 @@ const URGENCY = ["now", "this_quarter", "later", "none"] as const;
 const STAGES = ["learning", "problem_defined", "evaluating_vendors", "selecting", "purchasing"] as const;
 
 /**
- * One lead with its conversation (in person), qualification, follow-ups and, with the planted probability, the
- * opportunity it became within 90 days: LEAD_BASE_CONVERSION, plus `contextual_followup_lift` when the first
- * follow-up is contextual and sent within 24 hours of the capture.
+ * One lead with its conversation (in person), qualification, follow-ups and the opportunity it became, if it did
+ * (drawn with the planted `contextual_followup_lift` in deals.ts).
  */
 function writeLead(
   w: World,
@@ -266,15 +248,14 @@ function writeLead(
   rng: Rng,
   ev: EventPlan,
   a: number,
-  j: number,
+  lead: LeadDraw,
   people: string[],
   accountId: string,
 ): void {
+  const j = lead.person;
   const pid = people[j]!;
   attend(out, rng, ev, pid, accountId, { attend: true });
-  // Every lead event of a slot runs at 15:00–16:00 UTC on the slot's day, and so is every capture, whether in
-  // person or at the webinar: the timing of leads (and of the deals they become) does not depend on the class.
-  const captured = startOfDay(ev.start) + 15 * HOUR + rng.range(0, 1) * HOUR;
+  const { captured, followed, contextual, sent } = lead;
   const owner = w.reps[w.accounts.owner[a]!]!;
   const urgency = URGENCY[rng.weighted([0.15, 0.35, 0.35, 0.15])]!;
   const stage = STAGES[rng.weighted([0.3, 0.25, 0.25, 0.12, 0.08])]!;
@@ -321,17 +302,7 @@ function writeLead(
     );
   }
 
-  const followed = !rng.chance(NO_FOLLOW_UP_SHARE);
-  const contextual = rng.chance(CONTEXTUAL_SHARE);
-  const fast = rng.chance(FAST_SHARE);
-  const delay = fast ? rng.range(1, 23.5) * HOUR : rng.range(25, 240) * HOUR;
-  const sent = captured + delay;
-  const planted = followed && contextual && fast;
-  const converts = rng.chance(LEAD_BASE_CONVERSION + (planted ? w.effects.contextual_followup_lift : 0));
-  const base = followed ? sent : captured;
-  const opened = base + rng.range(1, Math.max(1.01, (captured + 89 * DAY - base) / DAY)) * DAY;
-  let oppId = "";
-  if (converts && opened <= w.now) oppId = writeOpportunity(out, rng, a, opened, "event", null, pid).id;
+  const oppId = lead.deal ? writeOpportunity(out, a, lead.deal, "event", null, pid) : "";
   const responded = followed && (oppId !== "" || rng.chance(0.2)) ? sent + rng.range(2, 96) * HOUR : null;
   const status =
     oppId !== ""

@@ -1,5 +1,6 @@
 import { attend } from "../attendance.ts";
-import { PARTNER_TIERS, REGISTRATIONS_PER_MONTH } from "../constants.ts";
+import { PARTNER_TIERS } from "../constants.ts";
+import { forEachRegistration } from "../deals.ts";
 import { DAY, q, ts } from "../format.ts";
 import { writeOpportunity } from "../opportunity.ts";
 import { Rng } from "../rng.ts";
@@ -7,8 +8,6 @@ import { accountPersonId, partnerContactEmail, personName, type World } from "..
 import type { SectionPlan } from "./section.ts";
 
 const PARTNER_SUFFIXES = ["Partners", "Solutions", "Consulting", "Integrators", "Advisory"];
-const STATUSES = ["submitted", "approved", "rejected", "converted", "expired"] as const;
-const STATUS_WEIGHTS = [0.1, 0.45, 0.15, 0.2, 0.1];
 
 /** The partners table itself. */
 export function partnerListSection(w: World): SectionPlan {
@@ -41,7 +40,6 @@ export function partnerSection(w: World): SectionPlan {
     run(out, p) {
       const rng = Rng.of(w.seed, "partner", p);
       const partnerId = w.gen.partners.id(p);
-      const tier = w.partners.tier[p]!;
       const contacts: string[] = [];
       for (let j = 0; j < 2; j++) {
         const id = w.gen.partnerPeople.id(p * 16 + j);
@@ -64,33 +62,19 @@ export function partnerSection(w: World): SectionPlan {
           out.touch(t, "partner", "portal_login", true, c, null);
         }
       }
-      const base = REGISTRATIONS_PER_MONTH[tier]!;
-      const change = evIndex >= 0 ? w.events[evIndex]!.start : w.now;
-      const register = (t: number) => {
-        const a = rng.int(w.accounts.n);
-        const accountId = w.gen.accounts.id(a);
-        let status: string = STATUSES[rng.weighted(STATUS_WEIGHTS)]!;
-        const amount = Math.round(rng.range(5_000, 150_000) / 100) * 10_000;
-        let oppId = "";
-        if (status === "converted") {
-          const opened = t + rng.range(1, 14) * DAY;
-          const contact = accountPersonId(w, a, rng.int(Math.min(2, w.accounts.people[a]!)));
-          if (opened <= w.now)
-            oppId = writeOpportunity(out, rng, a, opened, "partner_sourced", partnerId, contact).id;
-          else status = "approved";
-        }
+      // Deal registrations, drawn apart (see deals.ts); converted ones become partner-sourced opportunities.
+      forEachRegistration(w, p, (r) => {
+        const accountId = w.gen.accounts.id(r.account);
+        const contact = r.deal ? accountPersonId(w, r.account, r.contact) : "";
+        const oppId = r.deal
+          ? writeOpportunity(out, r.account, r.deal, "partner_sourced", partnerId, contact)
+          : "";
         out.row(
           "deal_registrations",
-          `${out.id("deal_registrations")},,${partnerId},${accountId},${oppId},${status},${amount},${ts(t)},${ts(t)}`,
+          `${out.id("deal_registrations")},,${partnerId},${accountId},${oppId},${r.status},${r.amount},${ts(r.at)},${ts(r.at)}`,
         );
-        out.touch(t, "partner", "deal_registration", true, null, accountId, null, null, oppId || null);
-      };
-      const before = (30 * DAY) / base;
-      for (let t = w.h0 + rng.exp(before); t < change; t += rng.exp(before)) register(t);
-      if (change < w.now) {
-        const after = (30 * DAY) / Math.max(1e-9, base + w.effects.partner_registration_lift);
-        for (let t = change + rng.exp(after); t < w.now; t += rng.exp(after)) register(t);
-      }
+        out.touch(r.at, "partner", "deal_registration", true, null, accountId, null, null, oppId || null);
+      });
     },
   };
 }
