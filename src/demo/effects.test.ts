@@ -85,6 +85,13 @@ describe("planted effects, measured with plain SQL on a loaded world", () => {
       ).toBeLessThanOrEqual(4 * r.se);
     });
   }
+
+  // Field accounts are chosen to hold the planted share of won revenue (docs/demo-world.md), so the share is not
+  // left to sampling: it must land within 2 points whatever its standard error over accounts.
+  it("realises offline_won_revenue_share within 2 points", () => {
+    const r = realised.offline_won_revenue_share;
+    expect(Math.abs(r.value - planted.offline_won_revenue_share)).toBeLessThanOrEqual(0.02);
+  });
 });
 
 describe("effect parameters", () => {
