@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "../../test/db.ts";
 import { AppError } from "../core/errors.ts";
 import type { Database } from "../db/client.ts";
+import { wonRevenueByAccount } from "./deals.ts";
 import { DEFAULT_EFFECTS, type Effects, effectsOverrideSchema, resolveEffects } from "./effects.ts";
-import { loadDemo } from "./load-demo.ts";
+import { loadDemo, planDemo } from "./load-demo.ts";
 import { measureEffects, type RealisedEffects } from "./measure-effects.ts";
 import type { ScaleSpec } from "./scale.ts";
 
@@ -92,6 +93,37 @@ describe("planted effects, measured with plain SQL on a loaded world", () => {
     const r = realised.offline_won_revenue_share;
     expect(Math.abs(r.value - planted.offline_won_revenue_share)).toBeLessThanOrEqual(0.02);
   });
+});
+
+// The plan decides which accounts are field before anything is written, so the share they hold can be read from the
+// plan of the small demo itself at many seeds without loading it. src/server/impact/demo-offline-share.test.ts loads
+// two of these worlds and checks that the product's analytic reads the very same share from the database.
+describe("offline_won_revenue_share in the plan of the small demo", () => {
+  const seeds = Array.from({ length: 10 }, (_, i) => i + 1);
+  for (const share of [DEFAULT_EFFECTS.offline_won_revenue_share, 0.35]) {
+    it(`gives field accounts ${share} of won revenue within 2 points at seeds ${seeds[0]}-${seeds.at(-1)}`, () => {
+      for (const seed of seeds) {
+        const world = planDemo({
+          seed,
+          scale: "small",
+          effects: { offline_won_revenue_share: share },
+          now: NOW,
+        });
+        const won = wonRevenueByAccount(world);
+        let total = 0;
+        let field = 0;
+        for (let a = 0; a < world.accounts.n; a++) {
+          total += won[a]!;
+          if (world.accounts.field[a]) field += won[a]!;
+        }
+        expect(total, `seed ${seed}: no won revenue`).toBeGreaterThan(0);
+        expect(
+          Math.abs(field / total - share),
+          `seed ${seed}: field share ${field / total}`,
+        ).toBeLessThanOrEqual(0.02);
+      }
+    });
+  }
 });
 
 describe("effect parameters", () => {
