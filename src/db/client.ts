@@ -38,9 +38,14 @@ export interface Database {
 
 const APP_ROLE = "throughline_app";
 
+/** Switches the transaction to the application role (unless the login is that role) and sets the organization. */
 async function enter(tx: Tx, orgId: string | null, setRole: boolean): Promise<void> {
-  if (setRole) await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
-  await tx.execute(sql`select set_config('app.org_id', ${orgId ?? ""}, true)`);
+  // One statement: set_config('role', …, true) is SET LOCAL ROLE, with the same membership check.
+  if (setRole)
+    await tx.execute(
+      sql`select set_config('role', ${APP_ROLE}, true), set_config('app.org_id', ${orgId ?? ""}, true)`,
+    );
+  else await tx.execute(sql`select set_config('app.org_id', ${orgId ?? ""}, true)`);
 }
 
 export interface OpenOptions {
