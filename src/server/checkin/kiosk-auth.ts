@@ -8,6 +8,7 @@ import type { Role } from "../../db/schema/vocabulary.ts";
 import { requireRole } from "../auth/middleware.ts";
 import type { AppEnv } from "../context.ts";
 import { eventKeys } from "../registration/ticket-keys.ts";
+import { knownPublicKey, rememberPublicKey } from "./verify-scans.ts";
 
 /** Who may run a check-in kiosk. */
 export const checkinRoles: readonly Role[] = ["admin", "marketer", "rep", "partner_manager", "educator"];
@@ -47,14 +48,11 @@ export async function issueKioskToken(
   });
 }
 
-// Event public keys never change once made, so they can be cached for the life of the process.
-const publicKeys = new Map<string, string>();
 // Kiosk tokens already verified, with their expiry: a busy kiosk's next scan skips the signature check.
 const verified = new Map<string, { orgId: string; userId: string; eventId: string; expiresMs: number }>();
 
 async function eventPublicKey(db: Database, orgId: string, eventId: string): Promise<string | undefined> {
-  const cacheKey = `${orgId}/${eventId}`;
-  const cached = publicKeys.get(cacheKey);
+  const cached = knownPublicKey(orgId, eventId);
   if (cached) return cached;
   const [row] = await db.withOrg(orgId, (tx) =>
     rows<{ k: string | null }>(
@@ -62,7 +60,7 @@ async function eventPublicKey(db: Database, orgId: string, eventId: string): Pro
       sql`select ticket_public_key as k from events where org_id = ${orgId} and id = ${eventId}`,
     ),
   );
-  if (row?.k) publicKeys.set(cacheKey, row.k);
+  if (row?.k) rememberPublicKey(orgId, eventId, row.k);
   return row?.k ?? undefined;
 }
 

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { publicKeyFromRaw, verifyToken } from "../../core/tickets/index.ts";
+import { decodeToken } from "../../core/tickets/index.ts";
 import { rows, type Tx } from "../../db/client.ts";
 import { localClock } from "../events/time-zone.ts";
 import type { Scan, ScanResult } from "./scan.ts";
+import { noKeyVerdict, rememberPublicKey, type Verdict, verifyTicketCode } from "./verify-scans.ts";
 
 export interface ScanRequest {
   eventId: string;
   scan: Scan;
   userId: string;
+  /** The ticket code's verdict, being checked since the scan arrived (`verifyTicketCode`); else checked here. */
+  verdict?: Verdict | Promise<Verdict>;
 }
 
 /** A PostgreSQL array literal for one bound parameter (one parameter, whatever the batch size). */
@@ -21,13 +24,14 @@ const MAX_REPLAY_AGE_MS = 7 * 86_400_000;
 
 interface EventInfo {
   id: string;
-  time_zone: string;
-  ticket_public_key: string | null;
-  sessions: { id: string }[] | string;
+  timeZone: string;
+  publicKey: string | null;
+  sessions: string[];
 }
 interface PersonInfo {
   personId: string;
   name: string;
+  accountId: string | null;
   /** Events (of this batch) the person holds a place at. */
   registeredFor: Set<string>;
 }
@@ -36,17 +40,25 @@ interface State {
   at: Date;
 }
 interface Lookup {
+  events: EventInfo[];
   replayed: { nonce: string; personId: string; direction: string; at: string; name: string }[];
   tickets: {
     id: string;
     revoked: boolean;
     personId: string;
+    accountId: string | null;
     status: string;
     eventId: string;
     name: string;
     email: string | null;
   }[];
-  people: { id: string; name: string; email: string | null; registered: string | null }[];
+  people: {
+    id: string;
+    name: string;
+    email: string | null;
+    accountId: string | null;
+    registered: string | null;
+  }[];
   state: {
     eventId: string;
     personId: string;
@@ -61,18 +73,19 @@ function parsed<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
-// Every look-up below goes through unnest(...) and a lateral subquery with equality on an indexed key, so each
-// scan costs a few index probes however many check-ins the event already has. (With "= any(array)" the planner,
-// working from statistics that the embedded database never refreshes during an event, chose to scan all of the
-// event's check-ins per batch: the cost grew with the crowd.)
+// Every look-up below is an index probe per scan: unnest(...) of the keys, and a lateral subquery with equality on
+// an indexed key and "limit 1" (or an order), which the planner cannot turn into a join. Without it the planner,
+// working from statistics that the embedded database never refreshes, hash-joined the keys against all of the
+// organization's tickets, people and check-ins: each batch read the whole event, and the cost grew with the crowd.
 
 /**
- * Records a batch of scans in one transaction with four statements whatever the batch size: the events, the
- * per-person locks, one look-up returning replayed nonces, tickets, people and each person's current state as
- * JSON, and one insert of check-ins and their touchpoints from a JSON parameter. Decisions are made in order in
- * memory. The rules: a replayed nonce returns its original answer and adds nothing; an entry while already inside
- * answers "already checked in at 09:14" (the event's clock) and adds nothing; an exit needs an entry first, and
- * reports the minutes since it.
+ * Records a batch of scans in one transaction with two statements whatever the batch size (three on PostgreSQL,
+ * which first takes per-person locks): one look-up returning the events, replayed nonces, tickets, people and each
+ * person's current state as JSON, and one insert of check-ins and their touchpoints from a JSON parameter. Codes
+ * are looked up by their claims and then judged by their verdict (checked on arrival, or here), so a forged code's
+ * look-up is simply unused. Decisions are made in order in memory. The rules: a replayed nonce returns its original
+ * answer and adds nothing; an entry while already inside answers "already checked in at 09:14" (the event's clock)
+ * and adds nothing; an exit needs an entry first, and reports the minutes since it.
  */
 export async function processScans(
   tx: Tx,
@@ -83,48 +96,18 @@ export async function processScans(
 ): Promise<ScanResult[]> {
   const eventIds = [...new Set(requests.map((r) => r.eventId))].sort();
   const sessionIds = [...new Set(requests.map((r) => r.scan.sessionId).filter((s): s is string => !!s))];
-  const eventRows = await rows<EventInfo>(
-    tx,
-    sql`select e.id, e.time_zone, e.ticket_public_key,
-          coalesce((select json_agg(json_build_object('id', s.id)) from event_sessions s
-            where s.org_id = e.org_id and s.event_id = e.id and s.id = any(${pgArray(sessionIds)}::uuid[])), '[]') as sessions
-        from events e where e.org_id = ${orgId} and e.id = any(${pgArray(eventIds)}::uuid[]) order by e.id`,
-  );
-  const events = new Map(eventRows.map((e) => [e.id, e]));
-  const sessions = new Map<string, string>();
-  for (const e of eventRows) for (const s of parsed(e.sessions)) sessions.set(s.id, e.id);
 
-  // Verify codes (CPU only) and collect the tickets and people to look up.
-  const verdicts = requests.map((r) => {
-    const event = events.get(r.eventId);
-    if (!event) return { kind: "reject" as const, reason: "unknown_event", message: "no such event" };
-    if (r.scan.sessionId && sessions.get(r.scan.sessionId) !== r.eventId) {
-      return { kind: "reject" as const, reason: "unknown_session", message: "no such session in this event" };
-    }
-    if (r.scan.ticket) {
-      if (!event.ticket_public_key) {
-        return {
-          kind: "reject" as const,
-          reason: "forged",
-          message: "no tickets were issued for this event, so this code cannot be one of its tickets",
-        };
-      }
-      const check = verifyToken(r.scan.ticket, publicKeyFromRaw(event.ticket_public_key), {
-        now,
-        kind: "ticket",
-        eventId: r.eventId,
-      });
-      if (!check.ok) return { kind: "reject" as const, reason: check.reason, message: check.message };
-      return { kind: "ticket" as const, ticketId: check.claims.id, personId: check.claims.subjectId };
-    }
-    return { kind: "person" as const, personId: r.scan.personId! };
+  // Whose codes these claim to be, read without the signature (judged below, or already being judged on the thread
+  // pool): what to look up.
+  const claimed = requests.map((r): { ticketId?: string; personId: string } | undefined => {
+    if (!r.scan.ticket) return { personId: r.scan.personId! };
+    const claims = decodeToken(r.scan.ticket.trim());
+    return claims?.kind === "ticket" ? { ticketId: claims.id, personId: claims.subjectId } : undefined;
   });
-  const ticketIds = verdicts.flatMap((v) => (v.kind === "ticket" ? [v.ticketId] : []));
-  const personIds = [
-    ...new Set(verdicts.flatMap((v) => (v.kind === "ticket" || v.kind === "person" ? [v.personId] : []))),
-  ];
+  const ticketIds = [...new Set(claimed.flatMap((c) => (c?.ticketId ? [c.ticketId] : [])))];
+  const personIds = [...new Set(claimed.flatMap((c) => (c ? [c.personId] : [])))];
   // People found by name search (no ticket): their names and registrations come from a separate part of the look-up.
-  const searchedIds = [...new Set(verdicts.flatMap((v) => (v.kind === "person" ? [v.personId] : [])))];
+  const searchedIds = [...new Set(requests.flatMap((r) => (r.scan.ticket ? [] : [r.scan.personId!])))];
   const nonces = requests.map((r) => r.scan.nonce);
   // Decisions read each person's state, so two transactions must not decide for the same person at once (several
   // batches in flight on PostgreSQL, or several app servers). Lock each person of the batch, in hash order so two
@@ -143,23 +126,35 @@ export async function processScans(
   const [found] = await rows<{ [K in keyof Lookup]: Lookup[K] | string }>(
     tx,
     sql`select
+      coalesce((select json_agg(json_build_object('id', e.id, 'timeZone', e.time_zone, 'publicKey', e.ticket_public_key,
+          'sessions', coalesce((select json_agg(s.id) from event_sessions s where s.org_id = ${orgId} and s.event_id = e.id
+            and s.id = any(${pgArray(sessionIds)}::uuid[])), '[]')))
+        from events e where e.org_id = ${orgId} and e.id = any(${pgArray(eventIds)}::uuid[])), '[]') as events,
       coalesce((select json_agg(json_build_object('nonce', c.scan_nonce, 'personId', c.person_id, 'direction', c.direction,
           'at', c.occurred_at, 'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
         from unnest(${pgArray(nonces)}::text[]) as n(nonce)
-        cross join lateral (select * from check_ins c where c.org_id = ${orgId} and c.scan_nonce = n.nonce) c
-        join people p on p.org_id = c.org_id and p.id = c.person_id), '[]') as replayed,
+        cross join lateral (select c.scan_nonce, c.person_id, c.direction, c.occurred_at from check_ins c
+          where c.org_id = ${orgId} and c.scan_nonce = n.nonce limit 1) c
+        cross join lateral (select p.first_name, p.last_name from people p
+          where p.org_id = ${orgId} and p.id = c.person_id limit 1) p), '[]') as replayed,
       coalesce((select json_agg(json_build_object('id', t.id, 'revoked', t.revoked_at is not null, 'personId', r.person_id,
-          'status', r.status, 'eventId', t.event_id, 'email', p.email,
+          'accountId', p.account_id, 'status', r.status, 'eventId', t.event_id, 'email', p.email,
           'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
         from unnest(${pgArray(ticketIds)}::uuid[]) as tid(id)
-        cross join lateral (select * from tickets t where t.org_id = ${orgId} and t.id = tid.id) t
-        join registrations r on r.org_id = t.org_id and r.id = t.registration_id
-        join people p on p.org_id = r.org_id and p.id = r.person_id), '[]') as tickets,
+        cross join lateral (select t.id, t.revoked_at, t.event_id, t.registration_id from tickets t
+          where t.org_id = ${orgId} and t.id = tid.id limit 1) t
+        cross join lateral (select r.person_id, r.status from registrations r
+          where r.org_id = ${orgId} and r.id = t.registration_id limit 1) r
+        cross join lateral (select p.email, p.first_name, p.last_name, p.account_id from people p
+          where p.org_id = ${orgId} and p.id = r.person_id limit 1) p), '[]') as tickets,
       coalesce((select json_agg(json_build_object('id', p.id,
           'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')), 'email', p.email,
-          'registered', (select string_agg(r.event_id::text, ',') from registrations r where r.org_id = p.org_id
+          'accountId', p.account_id,
+          'registered', (select string_agg(r.event_id::text, ',') from registrations r where r.org_id = ${orgId}
             and r.person_id = p.id and r.event_id = any(${pgArray(eventIds)}::uuid[]) and r.status = 'registered')))
-        from people p where p.org_id = ${orgId} and p.id = any(${pgArray(searchedIds)}::uuid[])), '[]') as people,
+        from unnest(${pgArray(searchedIds)}::uuid[]) as sid(id)
+        cross join lateral (select p.id, p.email, p.first_name, p.last_name, p.account_id from people p
+          where p.org_id = ${orgId} and p.id = sid.id limit 1) p), '[]') as people,
       coalesce((select json_agg(x) from unnest(${pgArray(personIds)}::uuid[]) as pid(id)
         cross join lateral (
           select distinct on (c.event_id, c.session_id) c.event_id as "eventId", c.person_id as "personId",
@@ -168,6 +163,27 @@ export async function processScans(
           where c.org_id = ${orgId} and c.event_id = any(${pgArray(eventIds)}::uuid[]) and c.person_id = pid.id
           order by c.event_id, c.session_id, c.occurred_at desc, c.created_at desc) x), '[]') as state`,
   );
+  const events = new Map(parsed(found!.events).map((e) => [e.id, e]));
+  const sessions = new Map<string, string>();
+  for (const e of events.values()) {
+    for (const s of e.sessions) sessions.set(s, e.id);
+    if (e.publicKey) rememberPublicKey(orgId, e.id, e.publicKey);
+  }
+
+  // The verdicts: the event and session first, then the code (checked on arrival, or now on the thread pool).
+  const verdicts = await Promise.all(
+    requests.map((r): Verdict | Promise<Verdict> => {
+      const event = events.get(r.eventId);
+      if (!event) return { kind: "reject", reason: "unknown_event", message: "no such event" };
+      if (r.scan.sessionId && sessions.get(r.scan.sessionId) !== r.eventId) {
+        return { kind: "reject", reason: "unknown_session", message: "no such session in this event" };
+      }
+      if (!r.scan.ticket) return { kind: "person", personId: r.scan.personId! };
+      if (r.verdict) return r.verdict;
+      if (!event.publicKey) return noKeyVerdict;
+      return verifyTicketCode(r.scan.ticket, event.publicKey, r.eventId, now);
+    }),
+  );
   const replayed = new Map(parsed(found!.replayed).map((r) => [r.nonce, r]));
   const tickets = new Map(parsed(found!.tickets).map((t) => [t.id, t]));
   const people = new Map<string, PersonInfo>();
@@ -175,7 +191,12 @@ export async function processScans(
     const known = people.get(t.personId);
     const registeredFor = known?.registeredFor ?? new Set<string>();
     if (t.status === "registered") registeredFor.add(t.eventId);
-    people.set(t.personId, { personId: t.personId, name: t.name || t.email || "guest", registeredFor });
+    people.set(t.personId, {
+      personId: t.personId,
+      name: t.name || t.email || "guest",
+      accountId: t.accountId,
+      registeredFor,
+    });
   }
   for (const [id, info] of new Map<string, PersonInfo>(
     parsed(found!.people).map((p) => [
@@ -183,6 +204,7 @@ export async function processScans(
       {
         personId: p.id,
         name: p.name || p.email || "guest",
+        accountId: p.accountId,
         registeredFor: new Set(p.registered ? p.registered.split(",") : []),
       },
     ]),
@@ -201,6 +223,7 @@ export async function processScans(
     eventId: string;
     sessionId: string | null;
     personId: string;
+    accountId: string | null;
     ticketId: string | null;
     direction: "entry" | "exit";
     method: string;
@@ -212,7 +235,7 @@ export async function processScans(
   const seenNonces = new Map<string, ScanResult>();
   const results = requests.map((r, i): ScanResult => {
     const { scan } = r;
-    const tz = events.get(r.eventId)?.time_zone ?? "UTC";
+    const tz = events.get(r.eventId)?.timeZone ?? "UTC";
     const verdict = verdicts[i]!;
     const base = { nonce: scan.nonce, replay: false, reason: null, minutesInSession: null };
     const earlier = seenNonces.get(scan.nonce);
@@ -286,6 +309,7 @@ export async function processScans(
       eventId: r.eventId,
       sessionId,
       personId,
+      accountId: person.accountId,
       ticketId,
       direction: scan.direction,
       method: scan.method,
@@ -317,6 +341,7 @@ export async function processScans(
       event_id: c.eventId,
       session_id: c.sessionId,
       person_id: c.personId,
+      account_id: c.accountId,
       ticket_id: c.ticketId,
       direction: c.direction,
       method: c.method,
@@ -330,7 +355,7 @@ export async function processScans(
     await tx.execute(
       sql`with v as (
             select * from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as v(id uuid, nonce text, event_id uuid,
-              session_id uuid, person_id uuid, ticket_id uuid, direction text, method text, device_id text,
+              session_id uuid, person_id uuid, account_id uuid, ticket_id uuid, direction text, method text, device_id text,
               at timestamptz, kind text, meta jsonb)),
           ins as (
             insert into check_ins (org_id, id, event_id, session_id, person_id, ticket_id, direction, method, scan_nonce,
@@ -340,10 +365,9 @@ export async function processScans(
             returning scan_nonce)
           insert into touchpoints (org_id, source, external_id, occurred_at, channel, kind, online, person_id, account_id,
             event_id, session_id, metadata)
-          select ${orgId}, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, p.id, p.account_id,
+          select ${orgId}, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, v.person_id, v.account_id,
             v.event_id, v.session_id, v.meta
           from v join ins on ins.scan_nonce = v.nonce
-          cross join lateral (select id, account_id from people where org_id = ${orgId} and id = v.person_id) p
           on conflict (org_id, source, external_id) do nothing`,
     );
   }

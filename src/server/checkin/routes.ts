@@ -9,6 +9,7 @@ import { CheckinBatcher } from "./batcher.ts";
 import { checkinRoles, issueKioskToken, kioskSecured } from "./kiosk-auth.ts";
 import { kioskBundle, revocationList } from "./kiosk-bundle.ts";
 import { scanResultSchema, scanSchema } from "./scan.ts";
+import { knownPublicKey, verifyTicketCode } from "./verify-scans.ts";
 
 const revocationSchema = z
   .object({ eventId: z.uuid(), asOf: z.string(), ticketIds: z.array(z.uuid()) })
@@ -55,10 +56,19 @@ export function registerCheckinRoutes(app: App): void {
       batcher ??= new CheckinBatcher(db, now);
       const eventId = c.req.valid("param").id;
       const { orgId, userId } = c.var.caller;
-      const results = await batcher.submit(
-        orgId,
-        c.req.valid("json").scans.map((scan) => ({ eventId, scan, userId })),
-      );
+      // Ticket signatures are checked from arrival on, on the thread pool, while the request waits for its batch and
+      // the batch before is being written; the batch needs the verdicts only after its look-up. With the event's key
+      // not yet known here, the batch checks them.
+      const key = knownPublicKey(orgId, eventId);
+      const at = now();
+      const requests = c.req
+        .valid("json")
+        .scans.map((scan) =>
+          key && scan.ticket
+            ? { eventId, scan, userId, verdict: verifyTicketCode(scan.ticket, key, eventId, at) }
+            : { eventId, scan, userId },
+        );
+      const results = await batcher.submit(orgId, requests);
       return c.json({ results }, 200);
     },
   );
