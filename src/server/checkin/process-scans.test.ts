@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { type SQL, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
+import { signToken } from "../../core/tickets/index.ts";
+import { type Database, rows, type Tx } from "../../db/client.ts";
+import { eventKeys } from "../registration/ticket-keys.ts";
+import { processScans, type ScanRequest } from "./process-scans.ts";
+
+const ATTENDEES = 3_000;
+let db: Database;
+let orgId: string;
+let eventId: string;
+let codes: string[];
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  orgId = await createTestOrg(db);
+  const [event] = await rows<{ id: string }>(
+    db.owner,
+    sql`insert into events (org_id, name, slug, type, format, status, starts_at, ends_at, time_zone)
+        values (${orgId}, 'Crowd', 'crowd', 'conference', 'tactical', 'published', now() - interval '1 hour',
+                now() + interval '1 day', 'Europe/Berlin') returning id`,
+  );
+  eventId = event!.id;
+  const keys = await db.withOrg(orgId, (tx) => eventKeys(tx, orgId, eventId));
+  // A crowd loaded in bulk, as an import would, with no statistics gathered afterwards (the embedded database never
+  // gathers them by itself).
+  await db.owner.execute(
+    sql`insert into people (org_id, email, first_name, last_name)
+        select ${orgId}, 'p' || g || '@crowd.test', 'Person', 'No. ' || g from generate_series(1, ${ATTENDEES}) g`,
+  );
+  await db.owner.execute(
+    sql`insert into registrations (org_id, event_id, person_id, status, source, consent)
+        select org_id, ${eventId}, id, 'registered', 'import', true from people where org_id = ${orgId}`,
+  );
+  await db.owner.execute(
+    sql`insert into tickets (org_id, event_id, registration_id, expires_at)
+        select org_id, event_id, id, now() + interval '2 days' from registrations where org_id = ${orgId}`,
+  );
+  const tickets = await rows<{ id: string; person_id: string; expires_at: Date | string }>(
+    db.owner,
+    sql`select t.id, r.person_id, t.expires_at from tickets t
+        join registrations r on r.org_id = t.org_id and r.id = t.registration_id where t.org_id = ${orgId}`,
+  );
+  codes = tickets.map((t) =>
+    signToken(
+      { kind: "ticket", id: t.id, eventId, subjectId: t.person_id, expiresAt: new Date(t.expires_at) },
+      keys.privateKey,
+    ),
+  );
+});
+afterAll(async () => {
+  await db.close();
+});
+
+function scans(from: number, count: number): ScanRequest[] {
+  return codes.slice(from, from + count).map((ticket) => ({
+    eventId,
+    userId: randomUUID(),
+    scan: { nonce: `n-${randomUUID()}`, ticket, direction: "entry", method: "qr" },
+  }));
+}
+
+/** Runs the batch, and EXPLAINs each of its statements first (in the same transaction, so on the same data). */
+async function explainBatch(batch: ScanRequest[]): Promise<string[]> {
+  const plans: string[] = [];
+  await db.withOrg(orgId, (tx) => {
+    const explaining = new Proxy(tx, {
+      get(target, prop, receiver) {
+        if (prop !== "execute") return Reflect.get(target, prop, receiver);
+        return async (query: SQL) => {
+          const plan = await rows<{ "QUERY PLAN": string }>(target, sql`explain (costs off) ${query}`);
+          plans.push(plan.map((line) => line["QUERY PLAN"]).join("\n"));
+          return target.execute(query);
+        };
+      },
+    }) as Tx;
+    return processScans(explaining, orgId, batch, new Date(), { lockPeople: db.kind === "postgres" });
+  });
+  return plans;
+}
+
+describe("a batch of scans", () => {
+  it("probes indexes per scan, never reading the whole crowd, however stale the statistics", async () => {
+    // Half the crowd is already in, so the check-ins table is large too.
+    for (let at = 0; at < ATTENDEES / 2; at += 500)
+      await db.withOrg(orgId, (tx) => processScans(tx, orgId, scans(at, 500), new Date()));
+    const plans = await explainBatch(scans(ATTENDEES / 2, 50));
+    const all = plans.join("\n");
+    for (const table of ["people", "tickets", "registrations", "check_ins", "touchpoints"]) {
+      expect(all, table).not.toMatch(new RegExp(`Seq Scan on ${table}\\b`));
+      expect(all, table).not.toMatch(new RegExp(`Bitmap Heap Scan on ${table}\\b`));
+    }
+    const [stored] = await db.withOrg(orgId, (tx) =>
+      rows<{ n: number }>(tx, sql`select count(*)::int as n from check_ins where event_id = ${eventId}`),
+    );
+    expect(stored!.n).toBe(ATTENDEES / 2 + 50);
+  });
+});
