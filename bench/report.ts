@@ -88,8 +88,26 @@ const events = await db.withOrg(orgId, (tx) =>
   ),
 );
 
+// Besides the three largest, the event of median reach of each type: what a report usually costs.
+const typical = await db.withOrg(orgId, (tx) =>
+  rows<{ id: string; name: string; accounts: number }>(
+    tx,
+    sql`select distinct on (type) id, name, accounts from (
+          select e.id::text, e.name, e.type, count(distinct coalesce(t.account_id, p.account_id))::int as accounts,
+                 percent_rank() over (partition by e.type
+                   order by count(distinct coalesce(t.account_id, p.account_id))) as r
+          from events e
+          join touchpoints t on t.org_id = e.org_id and t.event_id = e.id
+          left join people p on p.org_id = t.org_id and p.id = t.person_id
+          where e.org_id = ${orgId} and e.ends_at < ${now.toISOString()}
+          group by e.id, e.name, e.type) x
+        where accounts > 0
+        order by type, abs(r - 0.5), id`,
+  ),
+);
+
 console.log("\nevent report (focused read; default model linear, per-journey models in byModel)");
-for (const e of events) {
+for (const e of [...events, ...typical.filter((t) => !events.some((x) => x.id === t.id))]) {
   const times: number[] = [];
   let last: Awaited<ReturnType<typeof eventImpact>> | undefined;
   for (let r = 0; r < runs; r++) {
