@@ -22,9 +22,10 @@ export function rememberPublicKey(orgId: string, eventId: string, publicKeyRaw: 
 
 // Codes whose signature was found valid, per event key: the same ticket scanned again (the door, then each session,
 // an offline kiosk replaying its queue, "already checked in") skips the signature check. Kind, event and expiry are
-// still checked on every scan; revocation is the database's answer. Bounded: cleared when full.
+// still checked on every scan; revocation is the database's answer. Bounded (about 300 bytes an entry, enough for
+// two 20,000-attendee events): cleared when full.
 const validSignatures = new Set<string>();
-const MAX_REMEMBERED = 200_000;
+const MAX_REMEMBERED = 50_000;
 
 const PREFIX = "TL1.";
 const BODY = 53;
