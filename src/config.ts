@@ -14,7 +14,7 @@ const envSchema = z
     THROUGHLINE_LLM_URL: z.url().optional(),
     THROUGHLINE_LLM_MODEL: z.string().min(1).optional(),
     THROUGHLINE_LLM_KEY: z.string().min(1).optional(),
-    THROUGHLINE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+    THROUGHLINE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     THROUGHLINE_LEAD_SLA_HOURS: z
       .string()
       .optional()

@@ -9,9 +9,9 @@ import { createTestOrg } from "./db.ts";
 
 export type TestApp = ReturnType<typeof createApp>;
 
-/** The HTTP app over a test database, with a movable clock. */
-export function testApp(db: Database, now = () => new Date()): TestApp {
-  return createApp({ db, config: loadConfig({}), migrationVersion: 2, now });
+/** The HTTP app over a test database, with a movable clock and the environment it is configured from. */
+export function testApp(db: Database, now = () => new Date(), env: NodeJS.ProcessEnv = {}): TestApp {
+  return createApp({ db, config: loadConfig(env), migrationVersion: 2, now });
 }
 
 export interface TestUser {

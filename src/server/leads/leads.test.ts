@@ -96,8 +96,8 @@ async function attendee(first: string, last: string, accountId: string | null = 
   });
 }
 
-async function capture(body: Record<string, unknown>, auth = headers, event = eventId) {
-  const res = await app.request(`/api/events/${event}/captures`, {
+async function capture(body: Record<string, unknown>, auth = headers, event = eventId, via = app) {
+  const res = await via.request(`/api/events/${event}/captures`, {
     method: "POST",
     headers: auth,
     body: JSON.stringify({ nonce: randomUUID(), ...body }),
@@ -596,6 +596,8 @@ describe("optional model", () => {
   let server: Server;
   let reply: (body: Json) => { status: number; content: string };
   let seen: { auth?: string; model?: string }[] = [];
+  /** The app configured with the model served below. */
+  let modelApp: TestApp;
   beforeAll(async () => {
     server = createServer((req, res) => {
       let data = "";
@@ -612,19 +614,14 @@ describe("optional model", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    process.env.THROUGHLINE_LLM_URL = `http://127.0.0.1:${port}/v1`;
-    process.env.THROUGHLINE_LLM_MODEL = "test-model";
-    process.env.THROUGHLINE_LLM_KEY = "sk-test";
-    process.env.THROUGHLINE_LLM_TIMEOUT_MS = "2000";
+    modelApp = testApp(db, () => clock, {
+      THROUGHLINE_LLM_URL: `http://127.0.0.1:${port}/v1`,
+      THROUGHLINE_LLM_MODEL: "test-model",
+      THROUGHLINE_LLM_KEY: "sk-test",
+      THROUGHLINE_LLM_TIMEOUT_MS: "2000",
+    });
   });
   afterAll(async () => {
-    for (const k of [
-      "THROUGHLINE_LLM_URL",
-      "THROUGHLINE_LLM_MODEL",
-      "THROUGHLINE_LLM_KEY",
-      "THROUGHLINE_LLM_TIMEOUT_MS",
-    ])
-      delete process.env[k];
     await new Promise((resolve) => server.close(resolve));
   });
 
@@ -641,7 +638,7 @@ describe("optional model", () => {
   };
   const extract = async (note: string) =>
     (await (
-      await app.request("/api/leads/extract", {
+      await modelApp.request("/api/leads/extract", {
         method: "POST",
         headers,
         body: JSON.stringify({ note, eventId }),
@@ -688,14 +685,16 @@ describe("optional model", () => {
             }),
           }
         : { status: 200, content: JSON.stringify(fields) };
-    const cap = await capture({
-      person: { firstName: "Ll", lastName: "M", email: "ll@m.test" },
-      note: "anything",
-    });
+    const cap = await capture(
+      { person: { firstName: "Ll", lastName: "M", email: "ll@m.test" }, note: "anything" },
+      headers,
+      eventId,
+      modelApp,
+    );
     expect(cap.body.conversation.extraction.extractor).toBe("llm");
     expect(cap.body.conversation.fields.budget).toBe("$80k");
     const draft = (await (
-      await app.request(`/api/leads/${cap.body.lead.id}/follow-up-draft`, {
+      await modelApp.request(`/api/leads/${cap.body.lead.id}/follow-up-draft`, {
         method: "POST",
         headers,
         body: JSON.stringify({ useLlm: true }),

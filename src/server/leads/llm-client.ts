@@ -1,7 +1,7 @@
 // An optional language model behind any OpenAI-compatible chat endpoint (OpenAI, Azure, Ollama, vLLM, LM Studio…).
-// Configured by environment: THROUGHLINE_LLM_URL (base URL, e.g. http://127.0.0.1:11434/v1), THROUGHLINE_LLM_MODEL, and
-// optionally THROUGHLINE_LLM_KEY. Without URL and model no note ever leaves the server. src/config.ts declares these
-// names too, so a bad value is refused at start-up, before any request needs the model.
+// Configured by THROUGHLINE_LLM_URL (base URL, e.g. http://127.0.0.1:11434/v1), THROUGHLINE_LLM_MODEL, and optionally
+// THROUGHLINE_LLM_KEY, checked by src/config.ts and handed over by settings.ts. Without URL and model no note ever
+// leaves the server.
 
 import { z } from "zod";
 import type { ChatMessage } from "../../core/leads/llm-extraction.ts";
@@ -12,33 +12,6 @@ export interface LlmConfig {
   key?: string | undefined;
   /** Abort the call after this long and use the built-in extractor (default 15 s). */
   timeoutMs: number;
-}
-
-const envSchema = z.object({
-  THROUGHLINE_LLM_URL: z.url().optional(),
-  THROUGHLINE_LLM_MODEL: z.string().min(1).optional(),
-  THROUGHLINE_LLM_KEY: z.string().min(1).optional(),
-  THROUGHLINE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-});
-
-/** The model to use, or undefined when none is configured (both URL and model are needed). */
-export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig | undefined {
-  const picked = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => k.startsWith("THROUGHLINE_LLM_") && v),
-  );
-  const parsed = envSchema.safeParse(picked);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`environment variable ${issue.path.join(".")}: ${issue.message}`);
-  }
-  const e = parsed.data;
-  if (!e.THROUGHLINE_LLM_URL || !e.THROUGHLINE_LLM_MODEL) return undefined;
-  return {
-    url: e.THROUGHLINE_LLM_URL,
-    model: e.THROUGHLINE_LLM_MODEL,
-    key: e.THROUGHLINE_LLM_KEY,
-    timeoutMs: e.THROUGHLINE_LLM_TIMEOUT_MS,
-  };
 }
 
 const replySchema = z.object({

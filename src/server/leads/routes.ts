@@ -26,7 +26,7 @@ import {
   outcomeRequestSchema,
 } from "./schemas.ts";
 import { searchPeople } from "./search-people.ts";
-import { leadSettingsFromEnv } from "./settings.ts";
+import { leadSettings } from "./settings.ts";
 
 const estimateSchema = z.object({
   estimate: z.number(),
@@ -176,7 +176,11 @@ export function registerLeadRoutes(app: App): void {
       } catch {
         timeZone = "UTC";
       }
-      const result = await extractFields(body.note, { now, timeZone }, leadSettingsFromEnv().llm);
+      const result = await extractFields(
+        body.note,
+        { now, timeZone },
+        leadSettings(c.var.services.config).llm,
+      );
       return c.json(result, 200);
     },
   );
@@ -197,7 +201,7 @@ export function registerLeadRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const settings = leadSettingsFromEnv();
+      const settings = leadSettings(c.var.services.config);
       const result = await captureLead(
         c.var.services.db,
         c.var.caller,
@@ -369,7 +373,7 @@ export function registerLeadRoutes(app: App): void {
     async (c) => {
       const draft = await draftLeadFollowUp(c.var.services.db, c.var.caller, c.req.valid("param").id, {
         useLlm: c.req.valid("json").useLlm,
-        llm: leadSettingsFromEnv().llm,
+        llm: leadSettings(c.var.services.config).llm,
         now: c.var.services.now(),
       });
       return c.json(draft, 201);

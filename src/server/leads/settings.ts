@@ -1,43 +1,36 @@
-import { z } from "zod";
+import type { Config } from "../../config.ts";
 import { DEFAULT_PRIORITY, type PriorityConfig } from "../../core/leads/priority.ts";
 import { DEFAULT_SLA_HOURS, parseSlaHours, type SlaHours } from "../../core/leads/sla.ts";
-import { type LlmConfig, llmConfigFromEnv } from "./llm-client.ts";
+import type { LlmConfig } from "./llm-client.ts";
 
-/** Lead settings read from the environment: the optional model, SLA hours per tier, and target industries. */
-export interface LeadEnvSettings {
+/** Lead settings from the configuration (docs/leads.md): the optional model, SLA hours per tier, target industries. */
+export interface LeadSettings {
   llm: LlmConfig | undefined;
   slaHours: SlaHours;
   priority: PriorityConfig;
 }
 
-const envSchema = z.object({
-  /** e.g. "A=24,B=48,C=120" */
-  THROUGHLINE_LEAD_SLA_HOURS: z.string().optional(),
-  /** Comma-separated industries that earn the fit points for a target industry. */
-  THROUGHLINE_LEAD_TARGET_INDUSTRIES: z.string().optional(),
-});
-
-/** Reads THROUGHLINE_LEAD_* and THROUGHLINE_LLM_* settings (see docs/leads.md); throws a one-line message naming a bad variable. */
-export function leadSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): LeadEnvSettings {
-  const e = envSchema.parse({
-    THROUGHLINE_LEAD_SLA_HOURS: env.THROUGHLINE_LEAD_SLA_HOURS,
-    THROUGHLINE_LEAD_TARGET_INDUSTRIES: env.THROUGHLINE_LEAD_TARGET_INDUSTRIES,
-  });
-  let slaHours = DEFAULT_SLA_HOURS;
-  if (e.THROUGHLINE_LEAD_SLA_HOURS) {
-    try {
-      slaHours = parseSlaHours(e.THROUGHLINE_LEAD_SLA_HOURS);
-    } catch (error) {
-      throw new Error(`environment variable THROUGHLINE_LEAD_SLA_HOURS: ${(error as Error).message}`);
-    }
-  }
-  const industries = (e.THROUGHLINE_LEAD_TARGET_INDUSTRIES ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+/**
+ * The lead settings of a configuration src/config.ts has already checked (a bad SLA string or model URL stopped the
+ * program at start-up). The model is used only when both its URL and its name are set.
+ */
+export function leadSettings(config: Config): LeadSettings {
+  const url = config.THROUGHLINE_LLM_URL;
+  const model = config.THROUGHLINE_LLM_MODEL;
   return {
-    llm: llmConfigFromEnv(env),
-    slaHours,
-    priority: { ...DEFAULT_PRIORITY, targetIndustries: industries },
+    llm:
+      url && model
+        ? { url, model, key: config.THROUGHLINE_LLM_KEY, timeoutMs: config.THROUGHLINE_LLM_TIMEOUT_MS }
+        : undefined,
+    slaHours: config.THROUGHLINE_LEAD_SLA_HOURS
+      ? parseSlaHours(config.THROUGHLINE_LEAD_SLA_HOURS)
+      : DEFAULT_SLA_HOURS,
+    priority: {
+      ...DEFAULT_PRIORITY,
+      targetIndustries: (config.THROUGHLINE_LEAD_TARGET_INDUSTRIES ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
   };
 }
