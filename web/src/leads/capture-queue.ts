@@ -4,6 +4,7 @@
 
 import { ApiError } from "../api/api-error.ts";
 import { api } from "../api/client.ts";
+import { nonceStore } from "../offline/idb-store.ts";
 import type { CaptureResult } from "./types.ts";
 
 /** A capture waiting to be sent (or refused by the server, kept so nothing typed is lost). */
@@ -19,35 +20,7 @@ export interface QueuedCapture {
   error?: string;
 }
 
-const DB = "throughline-leads";
-const STORE = "captures";
-
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE))
-        req.result.createObjectStore(STORE, { keyPath: "nonce" });
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = fn(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(req.result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+const run = nonceStore("throughline-leads", "captures");
 
 /** Every queued capture, oldest first. */
 export async function queuedCaptures(): Promise<QueuedCapture[]> {
