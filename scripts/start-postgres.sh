@@ -34,6 +34,8 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 GRANT throughline_app TO throughline;
+-- Lets demo loads skip per-row foreign-key triggers inside their own COPY transactions (keys are checked after).
+GRANT SET ON PARAMETER session_replication_role TO throughline;
 SQL
 psql -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='throughline'" | grep -q 1 ||
   psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE throughline OWNER throughline"

@@ -27,8 +27,18 @@ export interface Database {
   withOrg<T>(orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` as the application role with no organization: only the narrow look-up functions answer. */
   asApp<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Bulk-loads CSV text into a table with COPY (owner-level; callers scope rows to one organization). */
-  copyIn(table: string, columns: string[], csv: AsyncIterable<string> | string): Promise<number>;
+  /**
+   * Bulk-loads CSV text into a table with COPY (owner-level; callers scope rows to one organization). With
+   * `skipTriggers` the COPY runs in its own transaction with `session_replication_role = replica`, so per-row triggers
+   * (the foreign-key checks among them) are skipped for it alone: the caller verifies keys afterwards, and the login
+   * needs superuser or the SET privilege on that parameter (see `canSkipTriggers`).
+   */
+  copyIn(
+    table: string,
+    columns: string[],
+    csv: AsyncIterable<string> | string,
+    options?: { skipTriggers?: boolean },
+  ): Promise<number>;
   close(): Promise<void>;
   /** PGlite only: the underlying instance (for dumps in tests). */
   pglite?: PGlite;
@@ -98,15 +108,15 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
         await enter(tx as unknown as Tx, null, true);
         return fn(tx as unknown as Tx);
       }),
-    async copyIn(table, columns, csv) {
+    async copyIn(table, columns, csv, options) {
       const text = typeof csv === "string" ? csv : await collect(csv);
       const blob = new Blob([text]);
-      const result = await client.query(
-        `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) from '/dev/blob' with (format csv)`,
-        [],
-        { blob },
-      );
-      return result.affectedRows ?? 0;
+      const copy = `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) from '/dev/blob' with (format csv)`;
+      if (!options?.skipTriggers) return (await client.query(copy, [], { blob })).affectedRows ?? 0;
+      return client.transaction(async (tx) => {
+        await tx.query("set local session_replication_role = replica");
+        return (await tx.query(copy, [], { blob })).affectedRows ?? 0;
+      });
     },
     async close() {
       await client.close();
@@ -151,20 +161,32 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
         await enter(tx as unknown as Tx, null, setRole);
         return fn(tx as unknown as Tx);
       }),
-    async copyIn(table, columns, csv) {
+    async copyIn(table, columns, csv, options) {
       const { from } = await import("pg-copy-streams");
       const { pipeline } = await import("node:stream/promises");
       const { Readable } = await import("node:stream");
       const conn = await ownerPool.connect();
+      let open = false;
       try {
+        if (options?.skipTriggers) {
+          await conn.query("begin");
+          open = true;
+          await conn.query("set local session_replication_role = replica");
+        }
         const stream = conn.query(
           from(
             `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) from stdin with (format csv)`,
           ),
         );
         await pipeline(typeof csv === "string" ? Readable.from([csv]) : Readable.from(csv), stream);
+        if (open) {
+          await conn.query("commit");
+          open = false;
+        }
         return Number(stream.rowCount ?? 0);
       } finally {
+        // A failed COPY leaves the transaction aborted: roll it back before the connection goes back to the pool.
+        if (open) await conn.query("rollback").catch(() => undefined);
         conn.release();
       }
     },

@@ -25,8 +25,9 @@ export interface LoadDemoOptions {
   /** Rows per COPY batch (default 60,000). */
   batchRows?: number;
   /**
-   * "after" (default where the session may skip triggers, i.e. embedded PGlite): COPY without the per-row foreign-key
-   * triggers, then check every key of the organization set-wise; about twice as fast. "per-row": the usual checks.
+   * "after" (default where the login may skip triggers: embedded PGlite, or a PostgreSQL login granted SET on
+   * session_replication_role): COPY without the per-row foreign-key triggers, then check every key of the
+   * organization set-wise; about twice as fast. "per-row": the usual checks.
    */
   foreignKeyChecks?: "after" | "per-row";
   onProgress?: (p: DemoProgress & { rows: number }) => void;
@@ -71,8 +72,9 @@ export function planDemo(options: Omit<LoadDemoOptions, "onProgress" | "batchRow
 /**
  * Creates the demo organization "Northwind Demo" and its whole synthetic world, with the planted effects documented
  * in docs/demo-world.md. The admin (admin@<slug>.throughline.test) has no password: the caller sets one. Rows are
- * loaded with COPY in batches, in foreign-key order; a failed load removes what it had loaded. On embedded PGlite the
- * session skips per-row key triggers while loading (see `foreignKeyChecks`): serve no requests from it meanwhile.
+ * loaded with COPY in batches, in foreign-key order; a failed load removes what it had loaded. Where the login may,
+ * each COPY skips per-row key triggers in its own transaction and the keys are checked afterwards (see
+ * `foreignKeyChecks`).
  */
 export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<LoadDemoResult> {
   const w = planDemo(options);
@@ -87,9 +89,12 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     if (p) phase = p;
     options.onProgress?.({ ...phase, rows: loaded });
   };
+  // Each COPY skips per-row triggers (the foreign-key checks among them) in its own transaction when the login may;
+  // keys are then verified in one pass per key below.
+  const checkAfter = (options.foreignKeyChecks ?? "after") === "after" && (await canSkipTriggers(db));
   const copy = async (parts: Batch) => {
     for (const part of parts) {
-      await db.copyIn(part.table, [...part.columns], part.csv);
+      await db.copyIn(part.table, [...part.columns], part.csv, { skipTriggers: checkAfter });
       counts[part.table] = (counts[part.table] ?? 0) + part.rows;
       loaded += part.rows;
     }
@@ -105,10 +110,7 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
   const leaves = lane();
   const touches = [lane(), lane()];
   let batchNo = 0;
-  const checkAfter = (options.foreignKeyChecks ?? "after") === "after" && (await canSkipTriggers(db));
   try {
-    // Replica mode skips triggers (the foreign-key checks among them) for this session only; keys are verified below.
-    if (checkAfter) await db.owner.execute(sql`set session_replication_role = replica`);
     const observe = (p: Promise<void>) => {
       // Marks the promise as observed; a failure is rethrown by the next await on it.
       p.catch(() => undefined);
@@ -142,7 +144,6 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
     report({ phase: "analyze", done: 0, total: 1 });
     for (const table of TABLE_ORDER) await db.owner.execute(sql.raw(`analyze ${quoteIdent(table)}`));
     if (checkAfter) {
-      await db.owner.execute(sql`reset session_replication_role`);
       report({ phase: "verify keys", done: 0, total: 1 });
       await verifyForeignKeys(db, w.orgId);
     }
@@ -150,21 +151,24 @@ export async function loadDemo(db: Database, options: LoadDemoOptions): Promise<
   } catch (error) {
     // Let every lane finish or fail before removing what was loaded, so no copy lands after the clean-up.
     await Promise.allSettled([parents, leaves.chain, ...touches.map((l) => l.chain)]);
-    if (checkAfter) await db.owner.execute(sql`reset session_replication_role`).catch(() => undefined);
     await removeOrganization(db, w.orgId).catch(() => undefined);
     throw error;
   }
   return { orgId: w.orgId, adminEmail: w.admin.email, counts };
 }
 
-/** Only the embedded database runs loads on one session we own, as a superuser: there triggers may be skipped. */
+/**
+ * Triggers may be skipped when the login is a superuser (the embedded database's is) or holds the SET privilege on
+ * session_replication_role (PostgreSQL ≥ 15: `grant set on parameter session_replication_role to <owner login>`).
+ * Otherwise every row's foreign keys are checked as it is copied, which is correct and about twice as slow.
+ */
 async function canSkipTriggers(db: Database): Promise<boolean> {
-  if (db.kind !== "pglite") return false;
-  const [r] = await rows<{ superuser: boolean }>(
+  const [r] = await rows<{ may: boolean }>(
     db.owner,
-    sql`select rolsuper as superuser from pg_roles where rolname = current_user`,
+    sql`select (select rolsuper from pg_roles where rolname = current_user)
+          or has_parameter_privilege('session_replication_role', 'SET') as may`,
   );
-  return r?.superuser === true;
+  return r?.may === true;
 }
 
 async function ensureFree(db: Database, w: World): Promise<void> {
