@@ -60,6 +60,8 @@ export const learningSettings = pgTable(
   {
     orgId: orgId(),
     eventId: uuid("event_id").notNull(),
+    /** Default delayed checks, in days after the activity ends, for assessments that name none. */
+    delayDays: jsonb("delay_days").$type<number[]>().notNull().default([30, 90]),
     commitmentFollowUpDays: integer("commitment_follow_up_days").notNull().default(30),
     reminderAfterDays: integer("reminder_after_days").notNull().default(3),
     /** Days a post or delayed check stays open after it opens. */

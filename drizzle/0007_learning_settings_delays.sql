@@ -1,0 +1,1 @@
+ALTER TABLE "learning_settings" ADD COLUMN "delay_days" jsonb DEFAULT '[30,90]'::jsonb NOT NULL;
