@@ -63,8 +63,8 @@ export async function loadAssessment(tx: Tx, orgId: string, assessmentId: string
 
 /**
  * Creates an assessment with its items and its fixed measurement schedule: a pre-test window until the activity
- * starts, a post-test window from its end, and one delayed window per delay (default 30 and 90 days), each open
- * for the event's `windowDays`. It schedules the sends and reminders as durable jobs in the same transaction.
+ * starts, a post-test window from its end, and one delayed window per delay (the event's `delayDays` setting,
+ * 30 and 90 days unless changed, when the assessment names none), each open for the event's `windowDays`. It schedules the sends and reminders as durable jobs in the same transaction.
  * A pre-test is left out when the activity has already started: a baseline taken after teaching is no baseline.
  */
 export async function createAssessment(
@@ -86,7 +86,7 @@ export async function createAssessment(
       end = session.endsAt;
     }
     const settings = await settingsOf(tx, orgId, eventId);
-    const delays = input.delayDays ?? [30, 90];
+    const delays = input.delayDays ?? settings.delayDays;
     const schedule = measurementSchedule(end, delays, start);
     const [a] = await tx
       .insert(assessments)

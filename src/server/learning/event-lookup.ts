@@ -24,6 +24,8 @@ export async function eventSessionsOf(tx: Tx, orgId: string, eventId: string): P
 }
 
 export interface LearningSettings {
+  /** Default delayed checks (days after the activity ends) for assessments that name none. */
+  delayDays: number[];
   commitmentFollowUpDays: number;
   reminderAfterDays: number;
   windowDays: number;
@@ -34,6 +36,7 @@ export interface LearningSettings {
 }
 
 export const DEFAULT_LEARNING_SETTINGS: LearningSettings = {
+  delayDays: [30, 90],
   commitmentFollowUpDays: 30,
   reminderAfterDays: 3,
   windowDays: 14,
@@ -49,8 +52,9 @@ export async function settingsOf(tx: Tx, orgId: string, eventId: string): Promis
     .select()
     .from(learningSettings)
     .where(and(eq(learningSettings.orgId, orgId), eq(learningSettings.eventId, eventId)));
-  if (!row) return { ...DEFAULT_LEARNING_SETTINGS };
+  if (!row) return { ...DEFAULT_LEARNING_SETTINGS, delayDays: [...DEFAULT_LEARNING_SETTINGS.delayDays] };
   return {
+    delayDays: row.delayDays,
     commitmentFollowUpDays: row.commitmentFollowUpDays,
     reminderAfterDays: row.reminderAfterDays,
     windowDays: row.windowDays,

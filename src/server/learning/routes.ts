@@ -9,6 +9,7 @@ import { registerComplianceRoutes } from "./compliance-routes.ts";
 import { createAssessment, listAssessments } from "./create-assessment.ts";
 import { getLearningReport } from "./get-learning-report.ts";
 import { registerJourneyRoutes } from "./journey-routes.ts";
+import { getLearningSettings, saveLearningSettings } from "./learning-settings.ts";
 import { learningSummary } from "./learning-summary.ts";
 import { registerPublicLearningRoutes } from "./public-routes.ts";
 import {
@@ -19,6 +20,7 @@ import {
   json,
   jsonBody,
   learnerLinksSchema,
+  learningSettingsSchema,
 } from "./schemas.ts";
 
 /** Who may author assessments, send links and run credits and exports. */
@@ -168,6 +170,50 @@ export function registerLearningRoutes(app: App): void {
     async (c) => {
       const { db, now } = c.var.services;
       return c.json(await learningSummary(db, c.var.caller.orgId, c.req.valid("query").type, now()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/events/{id}/learning-settings",
+        summary:
+          "The event's learning settings: default delayed-check days, reminder day, window length, commitment follow-up delay and the credit rule",
+        request: { params: idParams },
+        responses: {
+          200: json(anyObject, "Settings (the defaults until some are saved)"),
+          ...errorResponses,
+        },
+      }),
+    ),
+    async (c) =>
+      c.json(await getLearningSettings(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute(
+      secured(learningWriters, {
+        method: "put",
+        path: "/api/events/{id}/learning-settings",
+        summary:
+          "Change some learning settings (fields left out keep their value); assessments and commitments made from then on use them",
+        request: { params: idParams, ...jsonBody(learningSettingsSchema) },
+        responses: { 200: json(anyObject, "Saved settings"), ...errorResponses },
+      }),
+    ),
+    async (c) => {
+      const { db, now } = c.var.services;
+      return c.json(
+        await saveLearningSettings(
+          db,
+          c.var.caller.orgId,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+          now(),
+        ),
+        200,
+      );
     },
   );
 

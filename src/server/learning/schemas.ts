@@ -88,6 +88,11 @@ export type CreateAssessmentInput = z.infer<typeof createAssessmentSchema>;
 
 export const learningSettingsSchema = z
   .object({
+    /** Default delayed checks in days after the activity ends, for assessments that name none. */
+    delayDays: z
+      .array(z.number().int().min(1).max(730))
+      .max(6)
+      .refine((d) => new Set(d).size === d.length, "lists a delay twice"),
     commitmentFollowUpDays: z.number().int().min(1).max(730),
     reminderAfterDays: z.number().int().min(1).max(60),
     windowDays: z.number().int().min(1).max(180),
