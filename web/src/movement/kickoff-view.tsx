@@ -5,8 +5,125 @@ import { LazyChart } from "../charts/lazy-chart.tsx";
 import { money } from "../impact/format.ts";
 import { useApi } from "../impact/use-api.ts";
 import { Link } from "../router/router.tsx";
+import { DecayChart, type DecayLine, DecayTable } from "./decay-chart.tsx";
 import { changeText, num, pct } from "./format.ts";
-import type { KickoffReport } from "./types.ts";
+import type { DecayResult, KickoffReport } from "./types.ts";
+
+/** The attending reps' curve (named after what it is compared with) and the reinforced reps' against the rest. */
+function decayLines(attending: DecayResult, reinforced: DecayResult): DecayLine[] {
+  const against =
+    attending.status === "estimated" && attending.comparedWith === "own_baseline"
+      ? "Attending, against own baseline"
+      : "Attending, against reps who stayed away";
+  return [
+    { name: against, color: chartColors.outcome, band: chartColors.interval, result: attending },
+    {
+      name: "Reinforced, against the other attending reps",
+      color: chartColors.indicatorStrong,
+      band: "rgba(79, 109, 138, 0.15)",
+      result: reinforced,
+    },
+  ];
+}
+
+function notes(...rs: DecayResult[]): string[] {
+  return rs.flatMap((r) => (r.status === "estimated" ? (r.note ? [r.note] : []) : [r.message]));
+}
+
+function DecayPanel({ r }: { r: KickoffReport }) {
+  const o = r.outcomes;
+  const adoption =
+    o.adoption.status === "measured" ? decayLines(o.adoption.decay, o.adoption.reinforcedVsRest) : null;
+  const winRate = decayLines(o.winRateDecay, o.winRateReinforcedVsRest);
+  return (
+    <div className="panel">
+      <h2>Weekly decay of the lift</h2>
+      <p className="muted small">
+        Each week after the kickoff: the reps' value minus their own baseline (the {r.windows.weeksBefore}{" "}
+        weeks before), minus the same for the comparison group, with its 95% interval.
+      </p>
+      <h3>Messaging adoption</h3>
+      {adoption ? (
+        <>
+          <DecayChart
+            lines={adoption}
+            percent
+            label="Messaging adoption lift over the weeks after the kickoff, baseline subtracted, with 95% intervals"
+          />
+          <DecayTable lines={adoption} label="Adoption lift by week" />
+          {notes(...adoption.map((l) => l.result)).map((n) => (
+            <p key={n} className="muted small">
+              {n}
+            </p>
+          ))}
+        </>
+      ) : (
+        <p className="muted">No adoption to follow without a glossary.</p>
+      )}
+      <h3>Win rate</h3>
+      <DecayChart
+        lines={winRate}
+        percent
+        label="Win-rate lift over the weeks after the kickoff, baseline subtracted, with 95% intervals"
+      />
+      <DecayTable lines={winRate} label="Win-rate lift by week" />
+      {notes(...winRate.map((l) => l.result)).map((n) => (
+        <p key={n} className="muted small">
+          {n}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function TeamsTable({ r }: { r: KickoffReport }) {
+  return (
+    <div className="panel panel-flush">
+      <table className="data-table" aria-label="Teams">
+        <thead>
+          <tr>
+            <th scope="col">Team</th>
+            <th scope="col" className="num">
+              Reps
+            </th>
+            <th scope="col" className="num">
+              Win rate before → after
+            </th>
+            <th scope="col" className="num">
+              Cycle days before → after
+            </th>
+            <th scope="col" className="num">
+              Won deal size before → after
+            </th>
+            <th scope="col" className="num">
+              Adoption before → after
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.teams.map((t) => (
+            <tr key={t.team}>
+              <th scope="row">{t.team}</th>
+              <td className="num">{t.reps}</td>
+              <td className="num">
+                {pct(t.before.winRate)} ({t.before.closed}) → {pct(t.after.winRate)} ({t.after.closed})
+              </td>
+              <td className="num">
+                {num(t.before.meanCycleDays, 1)} → {num(t.after.meanCycleDays, 1)}
+              </td>
+              <td className="num">
+                {money(t.before.meanDealSizeMinor)} → {money(t.after.meanDealSizeMinor)}
+              </td>
+              <td className="num">
+                {pct(t.adoptionBefore)} → {pct(t.adoptionAfter)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 function AdoptionChart({
   weekly,
@@ -129,6 +246,8 @@ export function KickoffView({ eventId }: { eventId: string }) {
           </>
         )}
       </div>
+      <DecayPanel r={r} />
+      <TeamsTable r={r} />
       <div className="panel panel-flush">
         <table className="data-table" aria-label="Reps">
           <thead>

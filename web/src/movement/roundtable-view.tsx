@@ -1,7 +1,199 @@
 import { useApi } from "../impact/use-api.ts";
 import { Link } from "../router/router.tsx";
 import { linkLabel, num, pct, withCi } from "./format.ts";
-import type { RoundtableReport } from "./types.ts";
+import type { OpportunityMovement, RoundtableReport } from "./types.ts";
+
+type Account = RoundtableReport["accounts"][number];
+
+const REASONS: Record<string, string> = {
+  no_stage_history: "no stage history",
+  opened_after_event: "opened after the event",
+  closed_at_event: "already closed at the event",
+  unordered_history: "stage history out of order",
+  invalid_timestamp: "a stage change without a valid time",
+  event_after_as_of: "the event is after the as-of date",
+};
+const reasonText = (r: string) => REASONS[r] ?? r.replace(/_/g, " ");
+const words = (s: string) => s.replace(/_/g, " ");
+
+/** "12.0 d → proposal", or "open, 120.0 d so far" when the deal has not moved (censored). */
+function nextStageText(o: OpportunityMovement): string {
+  const m = o.movement;
+  if (!m) return reasonText(o.unmeasurable ?? "no_stage_history");
+  if (m.closedAtEvent) return "closed at the event";
+  if (!m.nextStage) return "–";
+  return m.nextStage.observed
+    ? `${num(m.nextStage.days)} d → ${words(m.nextStage.stage ?? "")}`
+    : `not yet, ${num(m.nextStage.days)} d so far`;
+}
+
+function MovementTable({ r }: { r: RoundtableReport }) {
+  const windows = r.accounts[0]?.activation.map((a) => a.days) ?? [14, 30, 60, 90];
+  const rows = r.accounts.flatMap((a) => a.opportunities.map((o) => ({ account: a, o })));
+  return (
+    <div className="panel panel-flush">
+      <h2>Account movement</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No attending account has an opportunity.</p>
+      ) : (
+        <table className="data-table" aria-label="Account movement">
+          <thead>
+            <tr>
+              <th scope="col">Account</th>
+              <th scope="col">Opportunity</th>
+              <th scope="col">Stage at the event</th>
+              {windows.map((d) => (
+                <th key={d} scope="col" className="num">
+                  Moves within {d} d
+                </th>
+              ))}
+              <th scope="col">Time to next stage</th>
+              <th scope="col" className="num">
+                Matched controls
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ account, o }) => (
+              <tr key={o.id}>
+                <th scope="row">{account.name}</th>
+                <td>{o.name}</td>
+                <td>{o.movement ? words(o.movement.stageAtEvent) : "–"}</td>
+                {windows.map((d) => {
+                  const c = o.movement?.changesWithin.find((w) => w.days === d);
+                  return (
+                    <td key={d} className="num">
+                      {c ? `${c.changes}${c.complete ? "" : " so far"}` : "–"}
+                    </td>
+                  );
+                })}
+                <td>{nextStageText(o)}</td>
+                <td className="num">{o.controlIds.length}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function roleList(a: Account, side: "coveredBefore" | "coveredAfter"): string {
+  const roles = a.coverage.roles.filter((x) => x[side]).map((x) => words(x.role));
+  return roles.length ? roles.join(", ") : "none";
+}
+
+function CoverageTable({ r }: { r: RoundtableReport }) {
+  return (
+    <table className="data-table" aria-label="Buying-committee coverage by account">
+      <thead>
+        <tr>
+          <th scope="col">Account</th>
+          <th scope="col">Roles engaged before</th>
+          <th scope="col">Roles engaged after</th>
+          <th scope="col">Gained</th>
+          <th scope="col">Lost</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.accounts.map((a) => (
+          <tr key={a.accountId}>
+            <th scope="row">{a.name}</th>
+            <td>
+              {a.coverage.coveredBefore}: {roleList(a, "coveredBefore")}
+            </td>
+            <td>
+              {a.coverage.coveredAfter}: {roleList(a, "coveredAfter")}
+            </td>
+            <td>{a.coverage.gained.map(words).join(", ") || "–"}</td>
+            <td>{a.coverage.lost.map(words).join(", ") || "–"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ActivationTable({ r }: { r: RoundtableReport }) {
+  return (
+    <table className="data-table" aria-label="Activation signals">
+      <thead>
+        <tr>
+          <th scope="col">Account</th>
+          <th scope="col">Window</th>
+          <th scope="col" className="num">
+            Attendees engaged
+          </th>
+          <th scope="col" className="num">
+            Others engaged
+          </th>
+          <th scope="col" className="num">
+            New stakeholders
+          </th>
+          <th scope="col" className="num">
+            Follow-up meetings
+          </th>
+          <th scope="col" className="num">
+            Stage changes
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.accounts.flatMap((a) =>
+          a.activation.map((w) => (
+            <tr key={`${a.accountId}-${w.days}`}>
+              <th scope="row">{a.name}</th>
+              <td>
+                {w.days} days{w.complete ? "" : " (so far)"}
+              </td>
+              <td className="num">
+                {w.attendeesEngaged} of {w.attendees}
+              </td>
+              <td className="num">{w.othersEngaged}</td>
+              <td className="num">{w.newStakeholders}</td>
+              <td className="num">{w.meetings}</td>
+              <td className="num">{w.stageChanges}</td>
+            </tr>
+          )),
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+function UnmeasurableList({ r }: { r: RoundtableReport }) {
+  const accountName = new Map(r.accounts.map((a) => [a.accountId, a.name]));
+  const oppName = new Map(r.accounts.flatMap((a) => a.opportunities.map((o) => [o.id, o.name])));
+  if (r.unmeasurable.length === 0 && r.accountsWithoutOpportunities.length === 0)
+    return <p className="muted">Every attending opportunity could be measured.</p>;
+  return (
+    <table className="data-table" aria-label="Not measurable">
+      <thead>
+        <tr>
+          <th scope="col">Account</th>
+          <th scope="col">Opportunity</th>
+          <th scope="col">Why it cannot be measured</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.unmeasurable.map((u) => (
+          <tr key={u.opportunityId}>
+            <th scope="row">{accountName.get(u.accountId) ?? u.accountId}</th>
+            <td>{oppName.get(u.opportunityId) ?? u.opportunityId}</td>
+            <td>{reasonText(u.reason)}</td>
+          </tr>
+        ))}
+        {r.accountsWithoutOpportunities.map((id) => (
+          <tr key={id}>
+            <th scope="row">{accountName.get(id) ?? id}</th>
+            <td>–</td>
+            <td>the account has no opportunity</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 /** One roundtable: velocity against matched accounts, the stall list with the missing link, coverage. */
 export function RoundtableView({ eventId }: { eventId: string }) {
@@ -66,6 +258,7 @@ export function RoundtableView({ eventId }: { eventId: string }) {
           <p role="status">{v.message}</p>
         )}
       </div>
+      <MovementTable r={r} />
       <div className="panel">
         <h2>Stalls</h2>
         <table className="data-table" aria-label="Stalled accounts by horizon">
@@ -135,13 +328,20 @@ export function RoundtableView({ eventId }: { eventId: string }) {
           {num(r.outcomes.coverage.meanRolesAfter)} after; {r.outcomes.coverage.gained} of{" "}
           {r.outcomes.coverage.accounts} accounts gained a role.
         </p>
-        {(r.unmeasurable.length > 0 || r.accountsWithoutOpportunities.length > 0) && (
-          <p className="muted small">
-            Not measurable: {r.unmeasurable.length} opportunities (
-            {[...new Set(r.unmeasurable.map((u) => u.reason))].join(", ")}
-            ); {r.accountsWithoutOpportunities.length} attending accounts without an opportunity.
-          </p>
-        )}
+        <CoverageTable r={r} />
+      </div>
+      <div className="panel">
+        <h2>Activation signals</h2>
+        <p className="muted small">
+          Engagement after the event (touchpoints not tied to the event itself): attendees, other people of
+          the account, new stakeholders (no engagement in the look-back), follow-up meetings and stage
+          changes.
+        </p>
+        <ActivationTable r={r} />
+      </div>
+      <div className="panel">
+        <h2>Not measurable</h2>
+        <UnmeasurableList r={r} />
       </div>
     </section>
   );

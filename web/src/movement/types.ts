@@ -31,6 +31,45 @@ export interface AccountStall {
   chain?: LinkCheck[];
 }
 
+/** One attending opportunity: where it stood at the event and how it moved after. */
+export interface OpportunityMovement {
+  id: string;
+  name: string;
+  amountMinor: number;
+  currency: string;
+  movement: {
+    stageAtEvent: string;
+    ageAtEventDays: number;
+    closedAtEvent: boolean;
+    changesWithin: { days: number; changes: number; complete: boolean }[];
+    nextStage: { stage: string | null; days: number; observed: boolean } | null;
+  } | null;
+  unmeasurable: string | null;
+  controlIds: string[];
+}
+
+/** Activation of an account within a window after the event. */
+export interface Activation {
+  days: number;
+  complete: boolean;
+  attendeesEngaged: number;
+  attendees: number;
+  othersEngaged: number;
+  newStakeholders: number;
+  meetings: number;
+  stageChanges: number;
+}
+
+/** One buying-committee role of an account, before and after the event. */
+export interface RoleCoverage {
+  role: string;
+  people: number;
+  engagedBefore: number;
+  engagedAfter: number;
+  coveredBefore: boolean;
+  coveredAfter: boolean;
+}
+
 export interface RoundtableReport {
   event: { id: string; name: string; type: string; startsAt: string };
   asOf: string;
@@ -65,8 +104,16 @@ export interface RoundtableReport {
     name: string;
     owner: { name: string | null } | null;
     attendees: { name: string; role: string | null }[];
+    opportunities: OpportunityMovement[];
+    activation: Activation[];
     stall: AccountStall[];
-    coverage: { coveredBefore: number; coveredAfter: number; gained: string[] };
+    coverage: {
+      roles: RoleCoverage[];
+      coveredBefore: number;
+      coveredAfter: number;
+      gained: string[];
+      lost: string[];
+    };
   }[];
   unmeasurable: { opportunityId: string; accountId: string; reason: string }[];
   accountsWithoutOpportunities: string[];
@@ -128,9 +175,37 @@ export type Change =
   | { status: "estimated"; design: string; estimate: number; ci: [number, number] | null }
   | { status: "insufficient"; message: string };
 
+/** Win rate, cycle and won deal size of closed deals. */
+export interface SellingStats {
+  closed: number;
+  won: number;
+  winRate: number | null;
+  meanCycleDays: number | null;
+  meanDealSizeMinor: number | null;
+}
+
+/** A weekly curve of value minus baseline (treated minus comparison), its exponential fit, or why there is none. */
+export type DecayResult =
+  | {
+      status: "estimated";
+      comparedWith: "controls" | "own_baseline";
+      note?: string;
+      weeks: {
+        week: number;
+        estimate: number | null;
+        ci: [number, number] | null;
+        nTreated: number;
+        nControl: number;
+      }[];
+      fit: { status: string; initial: number | null; rate: number | null; halfLife: number | null };
+      halfLifeCi: [number, number | null] | null;
+    }
+  | { status: "insufficient"; message: string };
+
 export interface KickoffReport {
   event: { id: string; name: string };
   asOf: string;
+  windows: { beforeDays: number; afterDays: number; weeksBefore: number; weeksAfter: number };
   indicators: {
     reps: number;
     attendingReps: number;
@@ -159,11 +234,20 @@ export interface KickoffReport {
           before: number | null;
           after: number | null;
           weekly: { week: number; adoption: number | null; notes: number; complete: boolean }[];
-          reinforcedVsRest:
-            | { status: "estimated"; weeks: { week: number; estimate: number | null }[] }
-            | { status: "insufficient"; message: string };
+          decay: DecayResult;
+          reinforcedVsRest: DecayResult;
         };
+    winRateDecay: DecayResult;
+    winRateReinforcedVsRest: DecayResult;
   };
+  teams: {
+    team: string;
+    reps: number;
+    before: SellingStats;
+    after: SellingStats;
+    adoptionBefore: number | null;
+    adoptionAfter: number | null;
+  }[];
   reps: {
     userId: string;
     name: string;
