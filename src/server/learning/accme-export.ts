@@ -220,7 +220,8 @@ export async function accmeLearnerFile(db: Database, orgId: string, eventId: str
         profile?.licenseNumber ?? null,
         profile?.certifyingBoard ?? null,
         profile?.boardId ?? null,
-        usDate(credit.issuedAt),
+        // The date the learner completed the activity: the activity's end, not the day the credit was issued.
+        usDate(event.endsAt),
         credit.creditType,
         hours(Number(credit.hours)),
       ]);

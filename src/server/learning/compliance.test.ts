@@ -166,6 +166,7 @@ describe("credits, certificates and ACCME-style exports (compliance apart from l
       .find((l) => l.includes("036-123456"))!
       .split("\t");
     expect(first.slice(3, 7)).toEqual(["7", "4", "IL", "036-123456"]);
-    expect(first.slice(9)).toEqual(["03/11/2025", "AMA PRA Category 1 Credit", "3"]);
+    // Completed when the activity ended (03/10), though the credit was issued the next day.
+    expect(first.slice(9)).toEqual(["03/10/2025", "AMA PRA Category 1 Credit", "3"]);
   });
 });
