@@ -14,6 +14,7 @@ import {
   type RowError,
   withKind,
 } from "./kinds/index.ts";
+import { linkLeadOutcomes } from "./link-lead-outcomes.ts";
 
 export type ImportMode = "refuse_whole" | "keep_valid";
 
@@ -224,6 +225,10 @@ class ImportRun<Row> {
     await this.flush();
     await this.settle();
     if (this.refusing()) throw new Refusal(this.result("refused"));
+    // Opportunities and replies or meetings from a CRM reach the leads they follow (see link-lead-outcomes.ts).
+    if (this.spec.kind === "opportunities" || this.spec.kind === "touchpoints") {
+      await linkLeadOutcomes(this.tx, this.orgId);
+    }
     const result = this.result("done");
     await updateRun(this.tx, this.orgId, this.runId, finished("done", result));
     return result;

@@ -1,4 +1,5 @@
 // Lead capture and continuity: pure functions, no I/O, no clock (callers pass `now`).
+export * from "./buyer-response.ts";
 export * from "./dates.ts";
 export * from "./digest.ts";
 export * from "./evaluate-extractor.ts";

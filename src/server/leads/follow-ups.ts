@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { AppError } from "../../core/errors.ts";
 import { citesConversation, draftFollowUp } from "../../core/leads/follow-up-draft.ts";
@@ -66,6 +67,18 @@ async function followUpsOf(tx: Tx, orgId: string, leadId: string) {
     .orderBy(desc(followUps.createdAt));
 }
 
+/** The meetings recorded on a lead (its `lead_meeting` touchpoints), oldest first. */
+async function meetingsOf(tx: Tx, orgId: string, eventId: string, leadId: string) {
+  const list = await rows<{ occurred_at: Date | string; notes: string | null }>(
+    tx,
+    sql`select occurred_at, metadata->>'notes' as notes from touchpoints
+        where org_id = ${orgId} and event_id = ${eventId} and source = 'lead_meeting'
+          and metadata->>'leadId' = ${leadId}
+        order by occurred_at`,
+  );
+  return list.map((m) => ({ at: new Date(m.occurred_at).toISOString(), notes: m.notes }));
+}
+
 /** One lead with its conversations (raw notes and extractions), follow-ups and the sessions the person attended. */
 export async function getLead(db: Database, orgId: string, leadId: string, now: Date) {
   return db.withOrg(orgId, async (tx) => {
@@ -74,6 +87,7 @@ export async function getLead(db: Database, orgId: string, leadId: string, now: 
       ...leadJson(lead),
       conversationList: lead.conversationRows.map(conversationJson),
       followUps: (await followUpsOf(tx, orgId, leadId)).map(followUpJson),
+      meetings: await meetingsOf(tx, orgId, lead.eventId, leadId),
       sessions: await sessionsAttended(tx, orgId, lead.eventId, lead.person.id),
     };
   });
@@ -202,6 +216,13 @@ export async function recordFollowUp(
     const subject = req.subject ?? draft?.subject ?? null;
     const body = req.body ?? draft?.body ?? null;
     const at = req.action === "send" ? now : req.at ? new Date(req.at) : now;
+    if (at < new Date(lead.capturedAt)) {
+      throw new AppError(
+        "validation",
+        `a follow-up cannot happen before the conversation it follows: at ${at.toISOString()} is before the capture at ${new Date(lead.capturedAt).toISOString()}`,
+        "at",
+      );
+    }
     const contextual = citesConversation(`${subject ?? ""}\n${body ?? ""}`, lead.fields);
     let outboxId: string | null = null;
     if (req.action === "send") {
@@ -300,41 +321,32 @@ export async function recordOutcome(
         break;
       }
       case "meeting": {
-        const [row] = await tx
-          .insert(followUps)
-          .values({
-            orgId,
-            purpose: "lead",
-            leadId,
-            personId: lead.person.id,
-            eventId: lead.eventId,
-            ownerUserId: lead.ownerUserId ?? caller.userId,
-            channel: "meeting",
-            contextual: req.notes ? citesConversation(req.notes, lead.fields) : false,
-            subject: "Meeting",
-            body: req.notes ?? null,
-            status: "done",
-            sentAt: at,
-            respondedAt: at,
-          })
-          .returning({ id: followUps.id });
-        // A meeting is an offline touch on the person and account, so attribution sees it.
-        await tx
-          .insert(touchpoints)
-          .values({
-            orgId,
-            source: "lead_meeting",
-            externalId: row!.id,
-            occurredAt: at,
-            channel: "meeting",
-            kind: "meeting",
-            online: false,
-            personId: lead.person.id,
-            accountId: lead.accountId,
-            eventId: lead.eventId,
-            metadata: { leadId },
-          })
-          .onConflictDoNothing();
+        // A meeting is the buyer's answer, not a follow-up of ours: it never counts as "followed up". It marks the
+        // latest follow-up done by then as responded, and is an offline touch on the person and account, so
+        // attribution sees it (the funnel reads it as a response even when no follow-up came before it).
+        const before = (await followUpsOf(tx, orgId, leadId)).filter(
+          (f) => (f.status === "sent" || f.status === "done") && f.sentAt !== null && f.sentAt <= at,
+        );
+        const target = before.sort((a, b) => b.sentAt!.getTime() - a.sentAt!.getTime())[0];
+        if (target && (!target.respondedAt || target.respondedAt > at)) {
+          await tx
+            .update(followUps)
+            .set({ respondedAt: at })
+            .where(and(eq(followUps.orgId, orgId), eq(followUps.id, target.id)));
+        }
+        await tx.insert(touchpoints).values({
+          orgId,
+          source: "lead_meeting",
+          externalId: randomUUID(),
+          occurredAt: at,
+          channel: "meeting",
+          kind: "meeting",
+          online: false,
+          personId: lead.person.id,
+          accountId: lead.accountId,
+          eventId: lead.eventId,
+          metadata: { leadId, ...(req.notes ? { notes: req.notes } : {}) },
+        });
         await setStatus("responded");
         break;
       }

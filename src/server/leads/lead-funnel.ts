@@ -39,6 +39,14 @@ export async function loadFunnelLeads(
         from leads l join opportunities o on o.org_id = l.org_id and o.id = l.opportunity_id
         where l.org_id = ${orgId} and l.event_id = ${eventId}`,
   );
+  // A meeting recorded on the lead is the buyer answering, with or without a follow-up before it.
+  const meetings = await rows<{ lead_id: string; at: Date | string }>(
+    tx,
+    sql`select metadata->>'leadId' as lead_id, min(occurred_at) as at from touchpoints
+        where org_id = ${orgId} and event_id = ${eventId} and source = 'lead_meeting'
+        group by 1`,
+  );
+  const meetingByLead = new Map(meetings.map((m) => [m.lead_id, new Date(m.at)]));
   const byLead = new Map<string, FunnelLead["followUps"]>();
   for (const f of follow) {
     byLead.set(f.lead_id, [
@@ -56,7 +64,7 @@ export async function loadFunnelLeads(
       slaDueAt: v.slaDueAt ? new Date(v.slaDueAt) : null,
       fields: v.fields,
       followUps: byLead.get(v.id) ?? [],
-      respondedAt: null,
+      respondedAt: meetingByLead.get(v.id) ?? null,
       opportunityCreatedAt: o ? new Date(o.opened_at) : null,
       stageAdvancedAt: o ? asDate(o.advanced_at) : null,
     };

@@ -505,13 +505,88 @@ describe("follow-up", () => {
       ["opportunity_created", 1],
       ["stage_advanced", 1],
     ]);
-    expect(funnel.timeToFollowUp.followedUp).toBe(2);
+    // The cold lead's meeting is the buyer answering, not a follow-up: it responds without being followed up.
+    expect(funnel.timeToFollowUp.followedUp).toBe(1);
+    expect(funnel.links.find((l: { step: string }) => l.step === "buyer_responded").passed).toBe(2);
+    expect(funnel.links.find((l: { step: string }) => l.step === "followed_up_within_sla").passed).toBe(1);
     expect(funnel.byFollowUp.contextual.opportunities).toBe(1);
     const viewer = await addUser(db, orgAdmin.orgId, "viewer");
     const asViewer = await app.request(`/api/events/${event}/lead-funnel`, {
       headers: await signedIn(app, viewer),
     });
     expect(asViewer.status).toBe(200);
+  });
+});
+
+describe("edge cases of follow-ups and outcomes", () => {
+  it("does not count a recorded meeting as the follow-up within SLA, before or after a late follow-up", async () => {
+    const orgAdmin = await orgWithAdmin(db);
+    const h = await signedIn(app, orgAdmin);
+    const event = await newEvent(orgAdmin.orgId, "Meeting Mart");
+    const saved = clock;
+    const cap = await capture(
+      {
+        person: { firstName: "Mia", lastName: "Meet", company: "Meet Co", email: "mia@meet.test" },
+        note: "Problem: no pipeline visibility. Urgent. Evaluating us vs Acme. Next step: demo next Tuesday.",
+      },
+      h,
+      event,
+    );
+    const leadId = cap.body.lead.id;
+    const post = (path: string, body: unknown) =>
+      app.request(path, { method: "POST", headers: h, body: JSON.stringify(body) });
+    clock = new Date(saved.getTime() + 3_600_000);
+    expect(
+      (await post(`/api/leads/${leadId}/outcomes`, { kind: "meeting", notes: "coffee at the booth" })).status,
+    ).toBe(200);
+    const detail = (await (await app.request(`/api/leads/${leadId}`, { headers: h })).json()) as Json;
+    expect(detail.followUps).toEqual([]);
+    expect(detail.meetings).toEqual([{ at: clock.toISOString(), notes: "coffee at the booth" }]);
+    expect(detail.slaState).toBe("due");
+    const steps = async () =>
+      Object.fromEntries(
+        (
+          (await (await app.request(`/api/events/${event}/lead-funnel`, { headers: h })).json()) as Json
+        ).links.map((l: { step: string; passed: number }) => [l.step, l.passed]),
+      );
+    expect(await steps()).toMatchObject({ followed_up_within_sla: 0, buyer_responded: 1 });
+    // A follow-up long after the SLA, then another meeting: still not followed up within SLA.
+    clock = new Date(saved.getTime() + 10 * 86_400_000);
+    expect((await post(`/api/leads/${leadId}/follow-ups`, { action: "done", channel: "call" })).status).toBe(
+      201,
+    );
+    clock = new Date(clock.getTime() + 3_600_000);
+    expect((await post(`/api/leads/${leadId}/outcomes`, { kind: "meeting" })).status).toBe(200);
+    expect(await steps()).toMatchObject({ followed_up_within_sla: 0, buyer_responded: 1 });
+    const after = (await (await app.request(`/api/leads/${leadId}`, { headers: h })).json()) as Json;
+    expect(after.slaState).toBe("missed");
+    // The second meeting answered the late call.
+    expect(after.followUps[0].respondedAt).toBe(clock.toISOString());
+    clock = saved;
+  });
+
+  it("refuses a done follow-up dated before the capture, naming the field", async () => {
+    const cap = await capture({
+      person: { firstName: "Early", lastName: "Bird", company: "Early Co" },
+      note: "Problem: forecasts by hand.",
+      occurredAt: "2030-03-30T13:00:00Z",
+    });
+    const res = await app.request(`/api/leads/${cap.body.lead.id}/follow-ups`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ action: "done", channel: "call", at: "2030-03-30T12:59:00Z" }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Json;
+    expect(body.error).toMatchObject({ code: "validation", field: "at" });
+    expect(body.error.message).toContain("before the capture at 2030-03-30T13:00:00.000Z");
+    expect(await count("follow_ups", sql`lead_id = ${cap.body.lead.id}`)).toBe(0);
+    const onTime = await app.request(`/api/leads/${cap.body.lead.id}/follow-ups`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ action: "done", channel: "call", at: "2030-03-30T13:00:00Z" }),
+    });
+    expect(onTime.status).toBe(201);
   });
 });
 
