@@ -47,6 +47,12 @@ export interface RoiCurveInput {
   horizons?: readonly number[];
   lookbackDays?: number;
   leadKinds?: readonly string[];
+  /**
+   * Acceleration measured elsewhere, by horizon (minor units), used instead of the won-deal comparison of
+   * accelerationAsOf: executive roundtables are valued on open pipeline moving to its next stage sooner
+   * (docs/movement.md). A known horizon missing from the map adds 0.
+   */
+  accelerationByHorizon?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -82,13 +88,15 @@ export function roiCurve(deals: DealSet, input: RoiCurveInput): RoiPoint[] {
     const won = eventCredits(deals, input.eventId, [model], { ...common, outcome: "won" })[model]!.value;
     const pipeline = eventCredits(deals, input.eventId, [model], { ...common, outcome: "pipeline" })[model]!
       .value;
-    const acceleration = accelerationAsOf(deals, {
-      eventCode: code,
-      eventStartsAt: input.eventStartsAt,
-      eventEndsAt: input.eventEndsAt,
-      asOf,
-      lookbackDays: input.lookbackDays,
-    }).value;
+    const acceleration = input.accelerationByHorizon
+      ? (input.accelerationByHorizon.get(horizon) ?? 0)
+      : accelerationAsOf(deals, {
+          eventCode: code,
+          eventStartsAt: input.eventStartsAt,
+          eventEndsAt: input.eventEndsAt,
+          asOf,
+          lookbackDays: input.lookbackDays,
+        }).value;
     const value = won + pipeline + acceleration;
     const { roi, reason } = roiRatio(value, input.cost);
     return {

@@ -12,12 +12,15 @@ import {
   isPerJourneyModel,
   type OfflineVsOnline,
   offlineVsOnline,
+  ROI_HORIZONS,
   type RoiHorizon,
   roiCurve,
 } from "../../core/roi/index.ts";
 import type { Database, Tx } from "../../db/client.ts";
 import { rows } from "../../db/client.ts";
 import { eventCosts, events } from "../../db/schema/index.ts";
+import { roundtableRoiAcceleration } from "../movement/acceleration.ts";
+import { movementOutcomes } from "../movement/movement-outcomes.ts";
 import { type EventIndicators, eventIndicators } from "./event-indicators.ts";
 import { type JourneyScope, type LoadInfo, loadDeals } from "./load-deals.ts";
 
@@ -79,8 +82,9 @@ export function dataWarnings(info: LoadInfo, costCurrencies: readonly string[]):
 /**
  * The impact report of one event: the indicators ledger and the outcomes ledger side by side (never summed), the
  * ROI curve over every horizon (future ones marked not yet known), the headline horizon of its format, and the
- * same model with and without offline touches. Everything is read as of the days it concerns, from one
- * transaction under the caller's organization: another organization's event is simply not found.
+ * same model with and without offline touches, and for roundtables, partner events and kickoffs the movement
+ * outcomes against comparable accounts, partners or reps. Everything is read as of the days it concerns, under the
+ * caller's organization: another organization's event is simply not found.
  */
 export async function eventImpact(db: Database, orgId: string, eventId: string, options: ImpactOptions) {
   const model = options.model ?? DEFAULT_ROI_MODEL;
@@ -88,14 +92,13 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   const scope = options.scope ?? "account";
   const lookbackDays = options.lookbackDays ?? 365;
   const now = options.now.getTime();
-  return db.withOrg(orgId, async (tx) => {
+  const read = await db.withOrg(orgId, async (tx) => {
     const event = await requireEvent(tx, orgId, eventId);
     const indicators: EventIndicators = await eventIndicators(tx, orgId, eventId);
     const costRows = await tx
       .select({ amount: eventCosts.amountMinor, currency: eventCosts.currency })
       .from(eventCosts)
       .where(and(eq(eventCosts.orgId, orgId), eq(eventCosts.eventId, eventId)));
-    const cost = costRows.reduce((s, r) => s + Number(r.amount), 0);
     // Per-journey models need only the journeys this event's accounts or people took part in; a population model
     // (markov, shapley) is fitted on every journey, so then everything is read.
     const population = [model, ...models].some((m) => !isPerJourneyModel(m));
@@ -104,44 +107,74 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
       lookbackDays,
       focusEventId: population ? undefined : eventId,
     });
-    const startsAt = event.startsAt.getTime();
-    const endsAt = event.endsAt.getTime();
-    const headline = headlineHorizon(event.format);
-    const horizon = options.horizon ?? headline;
-    const asOf = Math.min(now, horizonInstant(endsAt, horizon));
-    const common = { eventId, eventStartsAt: startsAt, eventEndsAt: endsAt, model, lookbackDays };
-    const outcomes = eventOutcomes(deals, { ...common, asOf, models });
-    const roi = roiCurve(deals, { ...common, cost, now });
-    const comparison = offlineVsOnline(deals, { eventId, asOf, model, lookbackDays });
-    return {
-      event: {
-        id: event.id,
-        name: event.name,
-        type: event.type,
-        format: event.format,
-        status: event.status,
-        startsAt: event.startsAt.toISOString(),
-        endsAt: event.endsAt.toISOString(),
-      },
-      model,
-      scope,
-      lookbackDays,
-      horizon,
-      headlineHorizon: headline,
-      /** Money is in minor units (cents) of the organization's currency. */
-      currency: info.currencies[0] ?? costRows[0]?.currency ?? "USD",
-      indicators,
-      outcomes: outcomesJson(outcomes),
-      roi: roi.map((p) => ({ ...p, asOf: iso(p.asOf) })),
-      offlineVsOnline: offlineJson(comparison),
-      warnings: dataWarnings(
-        info,
-        costRows.map((r) => r.currency),
-      ),
-      computed: { deals: info.deals, touches: info.touches, loadMs: Math.round(info.ms) },
-    };
+    return { event, indicators, costRows, deals, info };
   });
+  const { event, indicators, costRows, deals, info } = read;
+  const cost = costRows.reduce((s, r) => s + Number(r.amount), 0);
+  const startsAt = event.startsAt.getTime();
+  const endsAt = event.endsAt.getTime();
+  const headline = headlineHorizon(event.format);
+  const horizon = options.horizon ?? headline;
+  const asOf = Math.min(now, horizonInstant(endsAt, horizon));
+  const common = { eventId, eventStartsAt: startsAt, eventEndsAt: endsAt, model, lookbackDays };
+  const outcomes = eventOutcomes(deals, { ...common, asOf, models });
+  // Executive roundtables are valued on open pipeline reaching its next stage sooner than at matched accounts
+  // (docs/movement.md); every other event on won deals closing sooner (docs/roi.md). Never both: one deal's time
+  // saved would count twice.
+  const pipelineAcceleration =
+    event.type === "executive_roundtable"
+      ? await roundtableRoiAcceleration(db, orgId, { id: eventId, endsAt }, ROI_HORIZONS, now)
+      : null;
+  const roi = roiCurve(deals, {
+    ...common,
+    cost,
+    now,
+    ...(pipelineAcceleration
+      ? { accelerationByHorizon: new Map([...pipelineAcceleration].map(([h, a]) => [h, a.value])) }
+      : {}),
+  });
+  const comparison = offlineVsOnline(deals, { eventId, asOf, model, lookbackDays });
+  // Pipeline movement and behaviour change against comparable accounts, partners or reps, read on the same day.
+  const movement =
+    MOVEMENT_TYPES.has(event.type) && asOf >= startsAt
+      ? await movementOutcomes(db, orgId, eventId, {
+          asOf: new Date(asOf),
+          daysSavedHorizon: Math.max(horizon, 1),
+        })
+      : [];
+  return {
+    event: {
+      id: event.id,
+      name: event.name,
+      type: event.type,
+      format: event.format,
+      status: event.status,
+      startsAt: event.startsAt.toISOString(),
+      endsAt: event.endsAt.toISOString(),
+    },
+    model,
+    scope,
+    lookbackDays,
+    horizon,
+    headlineHorizon: headline,
+    /** Money is in minor units (cents) of the organization's currency. */
+    currency: info.currencies[0] ?? costRows[0]?.currency ?? "USD",
+    indicators,
+    outcomes: { ...outcomesJson(outcomes), movement },
+    accelerationBasis: pipelineAcceleration
+      ? ("open_pipeline_days_to_next_stage" as const)
+      : ("won_deals_days_to_close" as const),
+    roi: roi.map((p) => ({ ...p, asOf: iso(p.asOf) })),
+    offlineVsOnline: offlineJson(comparison),
+    warnings: dataWarnings(
+      info,
+      costRows.map((r) => r.currency),
+    ),
+    computed: { deals: info.deals, touches: info.touches, loadMs: Math.round(info.ms) },
+  };
 }
+
+const MOVEMENT_TYPES = new Set(["executive_roundtable", "partner_event", "sales_kickoff"]);
 
 export type EventImpact = Awaited<ReturnType<typeof eventImpact>>;
 

@@ -7,6 +7,7 @@ import {
   roiCurve,
 } from "../../core/roi/index.ts";
 import type { Database } from "../../db/client.ts";
+import { roundtableRoiAcceleration } from "../movement/acceleration.ts";
 import { dataWarnings, eventsWithCost } from "./event-impact.ts";
 import { type JourneyScope, loadDeals } from "./load-deals.ts";
 
@@ -30,8 +31,23 @@ export async function portfolio(db: Database, orgId: string, options: PortfolioO
   const now = options.now.getTime();
   const list = await eventsWithCost(db, orgId);
   const { deals, info } = await db.withOrg(orgId, (tx) => loadDeals(tx, orgId, { scope, lookbackDays }));
+  // Executive roundtables are valued on pipeline acceleration, as in their event report (one figure, one method).
+  const pipelineAcceleration = new Map<string, Map<number, number>>();
+  for (const e of list) {
+    if (e.type !== "executive_roundtable") continue;
+    const horizon = options.horizon ?? headlineHorizon(e.format);
+    const byHorizon = await roundtableRoiAcceleration(
+      db,
+      orgId,
+      { id: e.id, endsAt: e.ends },
+      [horizon],
+      now,
+    );
+    pipelineAcceleration.set(e.id, new Map([...byHorizon].map(([h, a]) => [h, a.value])));
+  }
   const entries = list.map((e) => {
     const horizon = options.horizon ?? headlineHorizon(e.format);
+    const byHorizon = pipelineAcceleration.get(e.id);
     const [point] = roiCurve(deals, {
       eventId: e.id,
       eventStartsAt: e.starts,
@@ -41,6 +57,7 @@ export async function portfolio(db: Database, orgId: string, options: PortfolioO
       model,
       lookbackDays,
       horizons: [horizon],
+      ...(byHorizon ? { accelerationByHorizon: byHorizon } : {}),
     });
     const p = point!;
     return {

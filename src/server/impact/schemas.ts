@@ -117,6 +117,23 @@ const accelerationSchema = z.object({
   message: z.string().optional(),
 });
 
+/** One movement entry of the outcomes ledger (src/server/movement/movement-outcomes.ts). */
+const movementEntrySchema = z
+  .object({
+    ledger: z.literal("outcome"),
+    eventId: z.string(),
+    kind: z.enum(["pipeline_movement", "behaviour_change"]),
+    measure: z.string(),
+    horizonDays: z.number().nullable(),
+    estimate: z.number().nullable(),
+    ci: z.tuple([z.number(), z.number()]).nullable(),
+    unit: z.string(),
+    method: z.string(),
+    n: z.number(),
+    note: z.string().optional(),
+  })
+  .openapi("MovementOutcome");
+
 const roiPointSchema = z
   .object({
     horizon: z.number(),
@@ -182,6 +199,7 @@ export const eventImpactSchema = z
       wonRevenue: outcomeLine,
       weightedPipeline: outcomeLine,
       acceleration: accelerationSchema,
+      movement: z.array(movementEntrySchema),
       byModel: z.record(
         z.string(),
         z.object({
@@ -192,6 +210,8 @@ export const eventImpactSchema = z
         }),
       ),
     }),
+    /** What the ROI curve's acceleration measures (executive roundtables: open pipeline; others: won deals). */
+    accelerationBasis: z.enum(["won_deals_days_to_close", "open_pipeline_days_to_next_stage"]),
     roi: z.array(roiPointSchema),
     offlineVsOnline: z.object({
       model: z.string(),

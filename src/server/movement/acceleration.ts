@@ -1,8 +1,13 @@
 import { AppError } from "../../core/errors.ts";
+import { horizonInstant } from "../../core/roi/horizons.ts";
 import type { Database } from "../../db/client.ts";
 import { stageProbability } from "../../db/schema/vocabulary.ts";
 import type { Interval } from "./days-saved.ts";
-import { type RoundtableOptions, roundtableMovement } from "./roundtable-movement.ts";
+import {
+  type RoundtableMovement,
+  type RoundtableOptions,
+  roundtableMovement,
+} from "./roundtable-movement.ts";
 
 export type { Interval } from "./days-saved.ts";
 
@@ -95,21 +100,29 @@ export async function eventAccelerationValue(
     ...options,
     ...(options.horizonDays !== undefined ? { daysSavedHorizon: options.horizonDays } : {}),
   });
+  return accelerationOfReport(report, options.dailyValueMinor);
+}
+
+/** The acceleration value read off a roundtable report already computed (see eventAccelerationValue). */
+export function accelerationOfReport(
+  report: RoundtableMovement,
+  dailyValueMinor?: number,
+): EventAcceleration {
   const matched = report.accounts.flatMap((a) =>
     a.opportunities.filter((o) => o.controlIds.length > 0 && o.movement !== null),
   );
   // Deals in a stage outside the standard vocabulary have no win probability: they add no default daily value.
   const valued = matched.filter((o) => o.movement!.stageAtEvent in stageProbability);
-  const given = options.dailyValueMinor !== undefined;
-  const dailyValueMinor = given
-    ? options.dailyValueMinor!
+  const given = dailyValueMinor !== undefined;
+  const daily = given
+    ? dailyValueMinor
     : valued.length
       ? valued.reduce((s, o) => s + dailyValueOfDeal(o.amountMinor, o.movement!.stageAtEvent), 0) /
         valued.length
       : 0;
   const { daysSaved } = report.outcomes;
   return {
-    eventId,
+    eventId: report.event.id,
     horizonDays: daysSaved.horizonDays,
     dailyValueBasis: given ? "given" : "weighted_amount_per_day",
     asOf: report.asOf,
@@ -119,8 +132,44 @@ export async function eventAccelerationValue(
         ci: daysSaved.ci,
         ...(daysSaved.note ? { note: daysSaved.note } : {}),
       },
-      dailyValueMinor,
+      dailyValueMinor: daily,
       deals: matched.length,
     }),
   };
+}
+
+/** What the acceleration of an executive roundtable adds to its ROI at one horizon. */
+export interface RoiAcceleration {
+  horizon: number;
+  /** Enters ROI: `valueMinor` when its 95% interval excludes 0 (as for won-deal acceleration), else 0. */
+  value: number;
+  counted: boolean;
+  detail: EventAcceleration;
+}
+
+/**
+ * The pipeline acceleration of an executive roundtable at each ROI horizon that has been reached: as known on the
+ * horizon's day (event end + h days), days saved to the next stage within h days × weighted daily value × matched
+ * deals. Like the won-deal acceleration of other events, it counts only when its interval excludes 0.
+ */
+export async function roundtableRoiAcceleration(
+  db: Database,
+  orgId: string,
+  event: { id: string; endsAt: number },
+  horizons: readonly number[],
+  now: number,
+): Promise<Map<number, RoiAcceleration>> {
+  const out = new Map<number, RoiAcceleration>();
+  for (const horizon of horizons) {
+    const asOf = horizonInstant(event.endsAt, horizon);
+    if (asOf > now) continue;
+    const detail = await eventAccelerationValue(db, orgId, event.id, {
+      asOf: new Date(asOf),
+      horizonDays: Math.max(horizon, 1),
+    });
+    const ci = detail.ciMinor;
+    const counted = detail.valueMinor !== null && ci !== null && (ci[0] > 0 || ci[1] < 0);
+    out.set(horizon, { horizon, value: counted ? detail.valueMinor! : 0, counted, detail });
+  }
+  return out;
 }

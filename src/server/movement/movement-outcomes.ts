@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.ts";
+import { accelerationOfReport } from "./acceleration.ts";
 import { type AnalysisOptions, loadEvent } from "./event-context.ts";
 import { kickoffImpact } from "./kickoff-impact.ts";
 import { partnerImpact } from "./partner-impact.ts";
@@ -25,14 +26,15 @@ export interface OutcomeEntry {
 
 /**
  * The movement outcomes of an event for the outcomes ledger, by event type: executive roundtables give pipeline
- * movement against matched accounts, partner events the partner lift, sales kickoffs behaviour change. Other types
- * give no entries.
+ * movement against matched accounts (with the acceleration value that enters their ROI), partner events the partner
+ * lift, sales kickoffs behaviour change. Other types give no entries. `daysSavedHorizon` sets the roundtable's
+ * days-saved horizon (default 90; the event report passes its own horizon).
  */
 export async function movementOutcomes(
   db: Database,
   orgId: string,
   eventId: string,
-  options: AnalysisOptions,
+  options: AnalysisOptions & { daysSavedHorizon?: number },
 ): Promise<OutcomeEntry[]> {
   const event = await db.withOrg(orgId, (tx) => loadEvent(tx, orgId, eventId));
   const base = { ledger: "outcome" as const, eventId };
@@ -82,6 +84,20 @@ export async function movementOutcomes(
       method: "restricted mean time to next stage, controls minus attendees, bootstrap over matched sets",
       n: d.sets,
       ...(d.note ? { note: d.note } : {}),
+    });
+    const a = accelerationOfReport(r);
+    entries.push({
+      ...base,
+      kind: "pipeline_movement",
+      measure: "acceleration_value",
+      horizonDays: a.horizonDays,
+      estimate: a.valueMinor,
+      ci: a.ciMinor,
+      unit: "minor units",
+      method:
+        "days saved to next stage × weighted daily value (amount × stage win probability / 365) × matched deals",
+      n: a.deals,
+      ...(a.note ? { note: a.note } : {}),
     });
     for (const s of r.outcomes.stallShare)
       entries.push({

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { eventFormatLabels } from "../events/format.ts";
 import { Link, navigate, useSearch } from "../router/router.tsx";
 import { day, money, percent, roiText } from "./format.ts";
+import { MovementLedger } from "./movement-ledger.tsx";
 import { OfflineOnlineChart } from "./offline-online-chart.tsx";
 import { RoiCurveChart } from "./roi-curve-chart.tsx";
 import { type EventImpact, horizons, type ModelName, modelLabels, type OutcomeLine } from "./types.ts";
@@ -56,6 +57,7 @@ export function EventImpactView({ eventId }: { eventId: string }) {
   const c = r.currency;
   const i = r.indicators;
   const o = r.outcomes;
+  const pipelineBasis = r.accelerationBasis === "open_pipeline_days_to_next_stage";
   const line = (label: string, l: OutcomeLine) => (
     <tr>
       <th scope="row">{label}</th>
@@ -178,7 +180,7 @@ export function EventImpactView({ eventId }: { eventId: string }) {
               {line("Won revenue", o.wonRevenue)}
               {line("Open pipeline (weighted)", o.weightedPipeline)}
               <tr>
-                <th scope="row">Acceleration</th>
+                <th scope="row">{pipelineBasis ? "Deals won sooner (not in ROI)" : "Acceleration"}</th>
                 <td className="num">{o.acceleration.matched}</td>
                 <td className="num">
                   {o.acceleration.daysSavedMean === null
@@ -194,8 +196,16 @@ export function EventImpactView({ eventId }: { eventId: string }) {
               </tr>
             </tbody>
           </table>
+          {pipelineBasis && (
+            <p className="muted small">
+              For a roundtable, ROI counts open pipeline reaching its next stage sooner than at matched
+              accounts (pipeline acceleration value below), not deals won sooner: the same days would
+              otherwise count twice.
+            </p>
+          )}
         </section>
       </div>
+      <MovementLedger entries={o.movement} currency={c} />
 
       <section className="panel" aria-labelledby="roi-title">
         <h2 id="roi-title">ROI over time</h2>

@@ -7,6 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext } from "../../../e2e/helpers/browser.ts";
 import { type SeededServer, startSeededServer } from "../../../e2e/helpers/test-server.ts";
+import { insertRoundtableRoiWorld } from "../../../src/server/impact/roundtable-roi-world.ts";
 import { insertTinyWorld } from "../../../src/server/impact/tiny-world-db.ts";
 
 const DAY = 86_400_000;
@@ -60,6 +61,28 @@ describe("impact pages", () => {
     expect(page.url()).toContain(`/impact/events/${eventId}?horizon=180&model=first_touch`);
     await page.screenshot({ path: ".tmp/e2e/impact-event.png", fullPage: true });
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a roundtable's movement outcomes and values its ROI on pipeline acceleration", async () => {
+    // The worked example of roundtable-roi-world.ts, 120 days ago: 40 days saved × 2,000 minor × 6 deals at 90 days.
+    const t0 = new Date(Math.floor(Date.now() / DAY) * DAY - 120 * DAY);
+    const id = await insertRoundtableRoiWorld(server.db, server.admin.orgId, t0);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    page.setDefaultTimeout(90_000);
+    await page.goto(`${server.url}/impact/events/${id}?horizon=90`);
+    await page.getByLabel("Email").fill(server.admin.email);
+    await page.getByLabel("Password").fill(server.admin.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const movement = page.getByRole("table", { name: "Movement outcomes" });
+    const value = movement.getByRole("row", { name: /Pipeline acceleration value/ });
+    await value.waitFor();
+    expect(await value.textContent()).toContain("+$4,800.00");
+    const days = movement.getByRole("row", { name: /Days saved to next stage/ });
+    expect(await days.textContent()).toContain("+40.0 days");
+    await page.getByText("Deals won sooner (not in ROI)").waitFor();
+    await page.screenshot({ path: ".tmp/e2e/impact-roundtable.png", fullPage: true });
     await context.close();
   });
 });

@@ -46,6 +46,19 @@ export interface RoiPoint {
   roi: number | null;
 }
 
+/** One movement entry of the outcomes ledger. */
+export interface MovementOutcome {
+  kind: "pipeline_movement" | "behaviour_change";
+  measure: string;
+  horizonDays: number | null;
+  estimate: number | null;
+  ci: [number, number] | null;
+  unit: string;
+  method: string;
+  n: number;
+  note?: string;
+}
+
 export interface EventImpact {
   event: {
     id: string;
@@ -94,11 +107,15 @@ export interface EventImpact {
       value: number;
       message?: string;
     };
+    /** Pipeline movement and behaviour change against comparable accounts, partners or reps (by event type). */
+    movement: MovementOutcome[];
     byModel: Record<
       string,
       { sourcedPipeline: number; influencedPipeline: number; wonRevenue: number; weightedPipeline: number }
     >;
   };
+  /** What the ROI curve's acceleration measures: executive roundtables on open pipeline, others on won deals. */
+  accelerationBasis: "won_deals_days_to_close" | "open_pipeline_days_to_next_stage";
   roi: RoiPoint[];
   offlineVsOnline: {
     model: string;
