@@ -110,6 +110,7 @@ describe("assessments by signed link", () => {
 
   it("issues links; the same person gets the same attempt", async () => {
     learners = await addPeople(db, orgId, 4);
+    const attempts: Record<string, Record<string, string>> = {};
     for (const phase of ["pre", "post"] as const) {
       const res = await call("POST", `/api/assessments/${assessment.id}/links`, {
         personIds: learners,
@@ -117,13 +118,19 @@ describe("assessments by signed link", () => {
       });
       expect(res.status).toBe(200);
       tokens[phase] = Object.fromEntries(res.body.links.map((l: Json) => [l.personId, l.token]));
+      attempts[phase] = Object.fromEntries(res.body.links.map((l: Json) => [l.personId, l.attemptId]));
     }
+    // One attempt per person and window: pre and post are different attempts.
+    expect(new Set([...Object.values(attempts.pre!), ...Object.values(attempts.post!)]).size).toBe(8);
     const again = await call("POST", `/api/assessments/${assessment.id}/links`, {
-      personIds: [learners[0]],
+      personIds: [learners[1], learners[0]],
       phase: "pre",
     });
     const first = await call("GET", `/api/learn/${tokens.pre![learners[0]!]}`, undefined, {});
-    expect(again.body.links[0].attemptId).toBeDefined();
+    expect(again.body.links.map((l: Json) => [l.personId, l.attemptId])).toEqual([
+      [learners[1], attempts.pre![learners[1]!]],
+      [learners[0], attempts.pre![learners[0]!]],
+    ]);
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.items[0].correct).toBeUndefined();
@@ -209,5 +216,89 @@ describe("assessments by signed link", () => {
     );
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/opens on 2025-03-10 17:00 UTC/);
+  });
+});
+
+describe("hard close and multiple-choice grading", () => {
+  it("refuses an answer after the assessment's hard closesAt, inside the window, with the close in the message", async () => {
+    now = new Date("2025-06-20T12:00:00Z");
+    const { eventId } = await addEvent(db, orgId, {
+      startsAt: "2025-06-01T09:00:00Z",
+      endsAt: "2025-06-01T17:00:00Z",
+    });
+    // The post window runs to 06-15 17:00 by default; the hard close cuts every window at 06-03 12:00.
+    const created = await call("POST", `/api/events/${eventId}/assessments`, {
+      title: "Hard close",
+      closesAt: "2025-06-03T12:00:00Z",
+      items: [item("O1")],
+    });
+    expect(created.status).toBe(201);
+    const [person] = await addPeople(db, orgId, 1);
+    const links = await call("POST", `/api/assessments/${created.body.id}/links`, {
+      personIds: [person],
+      phase: "post",
+    });
+    const token = links.body.links[0].token as string;
+    const answer = { answers: [{ itemId: created.body.items[0].id, answer: [0], confidence: 3 }] };
+    now = new Date("2025-06-03T11:59:00Z");
+    expect((await call("PUT", `/api/learn/${token}/answers`, answer, {})).status).toBe(200);
+    now = new Date("2025-06-03T12:00:01Z");
+    const late = await call("PUT", `/api/learn/${token}/answers`, answer, {});
+    expect(late.status).toBe(410);
+    expect(late.body.error.message).toBe(
+      "this assessment closed on 2025-06-03 12:00 UTC; answers are no longer accepted",
+    );
+    const submit = await call("POST", `/api/learn/${token}/submit`, undefined, {});
+    expect(submit.status).toBe(410);
+    const view = await call("GET", `/api/learn/${token}`, undefined, {});
+    expect(view.body).toMatchObject({ status: "closed", message: late.body.error.message });
+  });
+
+  it("grades a multiple-choice item right only on the exact key (no partial credit)", async () => {
+    now = new Date("2025-07-01T00:00:00Z");
+    const { eventId } = await addEvent(db, orgId, {
+      startsAt: "2025-07-10T09:00:00Z",
+      endsAt: "2025-07-10T17:00:00Z",
+    });
+    const created = await call("POST", `/api/events/${eventId}/assessments`, {
+      title: "Multiple",
+      items: [
+        {
+          kind: "multiple",
+          prompt: "Which two apply?",
+          options: ["a", "b", "c", "d"],
+          correct: [2, 0],
+          objective: "O1",
+          outcomeLevel: "3B",
+        },
+      ],
+    });
+    expect(created.body.items[0].correct).toEqual([0, 2]);
+    const itemId = created.body.items[0].id as string;
+    const choices: number[][] = [[0, 2], [2, 0], [0], [0, 1, 2], [1, 3], [2, 0, 2]];
+    const people = await addPeople(db, orgId, choices.length);
+    const links = await call("POST", `/api/assessments/${created.body.id}/links`, {
+      personIds: people,
+      phase: "pre",
+    });
+    for (const [i, answer] of choices.entries()) {
+      const link = links.body.links.find((l: Json) => l.personId === people[i])!;
+      const saved = await call(
+        "PUT",
+        `/api/learn/${link.token}/answers`,
+        { answers: [{ itemId, answer, confidence: 3 }] },
+        {},
+      );
+      expect(saved.status).toBe(200);
+    }
+    const rows = await db.withOrg(orgId, (tx) =>
+      tx
+        .select({ personId: responses.personId, correct: responses.correct })
+        .from(responses)
+        .where(and(eq(responses.orgId, orgId), eq(responses.itemId, itemId))),
+    );
+    const byPerson = Object.fromEntries(rows.map((r) => [r.personId, r.correct]));
+    // Exact key in any order (a repeated option is the same choice) is right; a subset or superset is wrong.
+    expect(people.map((p) => byPerson[p])).toEqual([true, true, false, false, false, true]);
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import type {
   Commitment,
   CommitmentStatus,
@@ -38,7 +38,8 @@ export interface EventLearningData {
 
 /**
  * Everything the learning engine reads for one event, as plain rows: items (activity = the event, objective = the
- * item's objective text), measurement responses only (pre, post, delayed; drill answers live elsewhere),
+ * item's objective text), measurement responses of submitted attempts only (pre, post, delayed; drill answers live
+ * elsewhere),
  * satisfaction from session feedback, commitments with their follow-up status, and attendance.
  */
 export async function loadEventLearning(tx: Tx, orgId: string, eventId: string): Promise<EventLearningData> {
@@ -80,7 +81,15 @@ export async function loadEventLearning(tx: Tx, orgId: string, eventId: string):
         eq(assessments.id, assessmentAttempts.assessmentId),
       ),
     )
-    .where(and(eq(responses.orgId, orgId), eq(assessments.eventId, eventId)));
+    // Only submitted attempts count: answers saved and never submitted are a draft the learner may still change
+    // (or abandoned), and a report that moved with drafts could not be reproduced.
+    .where(
+      and(
+        eq(responses.orgId, orgId),
+        eq(assessments.eventId, eventId),
+        isNotNull(assessmentAttempts.submittedAt),
+      ),
+    );
   const learnerResponses: LearnerResponse[] = answerRows.map((r) => ({
     learnerId: r.personId,
     itemId: r.itemId,

@@ -206,6 +206,45 @@ describe("learning report from the database (worked example)", () => {
     expect(after.reinforcement).toMatchObject({ reviews: 2, correctShare: 0 });
   });
 
+  it("counts only submitted attempts: answers saved but never submitted stay out of the report", async () => {
+    const { eventId } = await addEvent(db, orgId, {
+      startsAt: "2025-03-10T09:00:00Z",
+      endsAt: "2025-03-10T17:00:00Z",
+    });
+    const a = await createAssessment(
+      db,
+      orgId,
+      eventId,
+      { title: "Drafts", items: [item("O1"), item("O2")] },
+      new Date("2025-03-01T00:00:00Z"),
+    );
+    const ids = a.items.map((i) => i.id);
+    const L = await addPeople(db, orgId, 3);
+    const all = (right: boolean): [Mark, Mark] => [
+      [right, 4],
+      [right, 4],
+    ];
+    await sit(a.id, ids, "pre", { 0: all(false), 1: all(true) }, L, new Date("2025-03-05T00:00:00Z"));
+    await sit(a.id, ids, "post", { 0: all(true), 1: all(true) }, L, new Date("2025-03-10T18:00:00Z"));
+    // L2 answers every item wrong while certain, in both checks, and never submits.
+    for (const phase of ["pre", "post"] as const) {
+      const { links } = await issueLinks(db, orgId, a.id, { personIds: [L[2]!], phase }, undefined);
+      await saveAnswers(
+        db,
+        links[0]!.token,
+        { answers: ids.map((itemId) => ({ itemId, answer: [1], confidence: 4 as const })) },
+        new Date(phase === "pre" ? "2025-03-05T00:00:00Z" : "2025-03-10T18:00:00Z"),
+      );
+    }
+    const r = await getLearningReport(db, orgId, eventId, new Date("2025-03-25T00:00:00Z"));
+    const k = r.report!.outcomes.knowledge;
+    // Submitted only: pre (0 + 100) / 2 = 50, post 100; with L2's drafts it would read 33.3 and 66.7.
+    expect([k.pre.n, k.pre.meanPercent, k.post.n, k.post.meanPercent]).toEqual([2, 50, 2, 100]);
+    expect(k.gainOfClassAverages).toMatchObject({ kind: "gain", value: 1 });
+    // L0's 2 wrong pre answers were rated 4: confident-and-wrong 2 of 8 submitted answers (L2's 4 not counted).
+    expect(r.headline!.confidentWrongShare).toBeCloseTo(2 / 8, 12);
+  });
+
   it("reports no baseline when there was no pre-test", async () => {
     const { eventId } = await addEvent(db, orgId, {
       startsAt: "2025-03-10T09:00:00Z",
