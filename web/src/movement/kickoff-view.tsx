@@ -80,6 +80,7 @@ function TeamsTable({ r }: { r: KickoffReport }) {
   return (
     <div className="panel panel-flush">
       <table className="data-table" aria-label="Teams">
+        <caption className="muted small">Every rep of each team, before → after the kickoff</caption>
         <thead>
           <tr>
             <th scope="col">Team</th>
@@ -87,16 +88,16 @@ function TeamsTable({ r }: { r: KickoffReport }) {
               Reps
             </th>
             <th scope="col" className="num">
-              Win rate before → after
+              Win rate
             </th>
             <th scope="col" className="num">
-              Cycle days before → after
+              Cycle days
             </th>
             <th scope="col" className="num">
-              Won deal size before → after
+              Won deal size
             </th>
             <th scope="col" className="num">
-              Adoption before → after
+              Adoption
             </th>
           </tr>
         </thead>
