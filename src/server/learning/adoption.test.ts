@@ -4,7 +4,10 @@ import { createRng } from "../../core/stats/index.ts";
 import type { Database } from "../../db/client.ts";
 import { accounts, checkIns, people, productUsageEvents, supportTickets } from "../../db/schema/index.ts";
 import { adoptionReport } from "./adoption.ts";
-import { addEvent } from "./test-world.ts";
+import { issueLinks } from "./attempts.ts";
+import { createAssessment } from "./create-assessment.ts";
+import { saveAnswers, submitAttempt } from "./take-assessment.ts";
+import { addEvent, addPeople } from "./test-world.ts";
 
 let db: Database;
 beforeAll(async () => {
@@ -156,7 +159,24 @@ describe("customer training adoption (worked example)", () => {
         controlPost: { mean: 2 },
       },
       relativeChange: { trained: 1 / 3 - 1, control: 1 },
+      trainedAccounts: 2,
+      // C1, matched to both T1 and T2, is one cluster: 3 clusters, not 4.
+      controlAccounts: 1,
+      controlMatches: 2,
     });
+    // Cluster-robust SE by hand. Residuals from the cell means: T1 (+0.5 pre, −0.5 post), T2 (−0.5, +0.5), C1 0.
+    // Row weights ±1/2, so the cluster scores are T1 −0.5, T2 +0.5, C1 0: Σ = 0.5. CR1 factor with G = 3 clusters,
+    // N = 8 rows, K = 4: (3/2)(7/4) = 21/8. SE = √(21/8 × 0.5) = √(21/16). The t quantile with G − 1 = 2 degrees of
+    // freedom has the closed form (2p − 1)/√(2p(1 − p)) at p = 0.975. Counting C1's two copies as 2 clusters would
+    // give G = 4: SE √(7/6) and t(3) = 3.18, a narrower interval.
+    const tickets = r.outcomes.supportTickets;
+    if (tickets.status !== "measured") throw new Error(`tickets: ${tickets.status}`);
+    const se = Math.sqrt(21 / 16);
+    const t2 = 0.95 / Math.sqrt(2 * 0.975 * 0.025);
+    expect(tickets.stdError).toBeCloseTo(se, 12);
+    expect(tickets.ci![0]).toBeCloseTo(-2 - t2 * se, 9);
+    expect(tickets.ci![1]).toBeCloseTo(-2 + t2 * se, 9);
+    expect(tickets.level).toBe(0.95);
     // Person level: 4 trained pairs; first independent uses after 5, 41 and 52 days.
     expect(r.outcomes.learners.timeToFirstIndependentUse).toEqual({
       trained: 4,
@@ -170,6 +190,90 @@ describe("customer training adoption (worked example)", () => {
       [4.5, true],
     ]);
     expect(r.outcomes.clarity.score).toBeNull();
+  });
+
+  it("scores clarity from the scenario items answered after the training", async () => {
+    const orgId = await createTestOrg(db);
+    const { eventId } = await addEvent(db, orgId, {
+      type: "customer_training",
+      startsAt: "2025-03-10T09:00:00Z",
+      endsAt: "2025-03-10T10:00:00Z",
+    });
+    const scenario = (n: number) => ({
+      kind: "scenario" as const,
+      prompt: `A customer asks for case ${n}. What would you do?`,
+      options: ["the right step", "a wrong step", "another wrong step"],
+      correct: [0],
+      objective: `Case ${n}`,
+      outcomeLevel: "4" as const,
+    });
+    const a = await createAssessment(
+      db,
+      orgId,
+      eventId,
+      {
+        title: "Clarity",
+        // A single-choice item in the same check is not a scenario and stays out of the clarity score.
+        items: [scenario(1), scenario(2), { ...scenario(3), kind: "single" as const }],
+      },
+      at("2025-03-01T00:00:00Z"),
+    );
+    const [s1, s2, plain] = a.items.map((i) => i.id) as [string, string, string];
+    const L = await addPeople(db, orgId, 3);
+    const { links } = await issueLinks(db, orgId, a.id, { personIds: L, phase: "post" }, undefined);
+    const token = (p: string) => links.find((l) => l.personId === p)!.token;
+    const when = at("2025-03-10T11:00:00Z");
+    // [scenario 1, scenario 2, plain]: option 0 is right; confidence 3 and 4 are confident.
+    const sheets: [string, [number, 1 | 2 | 3 | 4][]][] = [
+      [
+        L[0]!,
+        [
+          [0, 4],
+          [0, 2],
+          [1, 4],
+        ],
+      ], // right and sure; right but unsure
+      [
+        L[1]!,
+        [
+          [1, 3],
+          [0, 3],
+          [0, 4],
+        ],
+      ], // wrong yet sure (a confident error); right and sure
+      [
+        L[2]!,
+        [
+          [0, 4],
+          [0, 4],
+          [0, 4],
+        ],
+      ], // saved but never submitted: not counted
+    ];
+    for (const [person, marks] of sheets) {
+      await saveAnswers(
+        db,
+        token(person),
+        {
+          answers: [s1, s2, plain].map((itemId, j) => ({
+            itemId,
+            answer: [marks[j]![0]],
+            confidence: marks[j]![1],
+          })),
+        },
+        when,
+      );
+      if (person !== L[2]) await submitAttempt(db, token(person), when);
+    }
+    const r = await adoptionReport(db, orgId, eventId, at("2025-07-01T00:00:00Z"), { resamples: 200 });
+    // 4 scenario answers submitted: right 3; right and confident 2 (L0 s1, L1 s2); wrong and confident 1 (L1 s1).
+    expect(r.outcomes.clarity).toEqual({
+      n: 4,
+      correctShare: 0.75,
+      confidentCorrectShare: 0.5,
+      confidentWrongShare: 0.25,
+      score: 50,
+    });
   });
 
   it("recovers a planted independent-use lift inside the reported 95% interval", async () => {

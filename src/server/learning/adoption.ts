@@ -370,13 +370,16 @@ async function ticketsDid(tx: Tx, orgId: string, a: EventAdoption, windowDays: n
     );
   const onTopic = tickets.filter((t) => a.topics.includes(norm(t.topic)));
   const panel: PanelRow[] = [];
-  // Each matched set contributes its trained account and its controls (a control used twice appears twice).
+  // Each matched set contributes its trained account and its controls. A control matched to several trained
+  // accounts (matching with replacement) appears once per set, so it weighs as often as it was matched, but it is
+  // one cluster: its copies are the same account's tickets, and counting them as independent units would shrink
+  // the standard error.
   a.matchedTreated.forEach((treatedId, s) => {
     const k = a.matchedControls.length / a.matchedTreated.length;
     const controls = a.matchedControls.slice(s * k, (s + 1) * k);
     for (const [id, treated, unit] of [
-      [treatedId, true, `t${s}`],
-      ...controls.map((c, j) => [c, false, `c${s}.${j}`] as const),
+      [treatedId, true, `trained:${treatedId}`],
+      ...controls.map((c) => [c, false, `control:${c}`] as const),
     ] as const) {
       const mine = onTopic.filter((t) => t.accountId === id);
       panel.push({ unit, treated, post: false, outcome: mine.filter((t) => t.openedAt < start).length });
@@ -404,6 +407,8 @@ async function ticketsDid(tx: Tx, orgId: string, a: EventAdoption, windowDays: n
       cells: did.cells,
       trainedAccounts: did.nTreatedUnits,
       controlAccounts: did.nControlUnits,
+      /** Control places over all matched sets: more than controlAccounts when a control was matched more than once. */
+      controlMatches: a.matchedControls.length,
       relativeChange: { trained: rt, control: rc, difference: rt === null || rc === null ? null : rt - rc },
       reading:
         "tickets on trained topics per account in the window; negative = fewer than controls after training",
