@@ -1,6 +1,6 @@
 import { AppError } from "../../core/errors.ts";
 import { measureMovement, type OpportunityHistory } from "../../core/movement/index.ts";
-import { createRng, percentileInterval } from "../../core/stats/index.ts";
+import { createRng, DEFAULT_RESAMPLES, percentileInterval } from "../../core/stats/index.ts";
 
 /** A number with its interval, or no number and why. */
 export interface Interval {
@@ -73,7 +73,7 @@ export function restrictedMeanDaysSaved(
   options: { resamples?: number; seed?: number; level?: number } = {},
 ): Interval & { horizonDays: number; treatedMean: number | null; controlMean: number | null; sets: number } {
   if (!(horizonDays > 0)) throw new AppError("validation", "horizonDays must be positive", "horizonDays");
-  const resamples = options.resamples ?? 2000;
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? 1;
   const level = options.level ?? 0.95;
   if (sets.length === 0)
@@ -127,7 +127,7 @@ export function velocityLiftWithin(
   windowDays: number,
   options: { resamples?: number; seed?: number; level?: number } = {},
 ): Interval & { windowDays: number; treatedMovers: number; controlMovers: number; invalidResamples: number } {
-  const resamples = options.resamples ?? 2000;
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const rng = createRng(options.seed ?? 1);
   const n = sets.length;
   // Per set: sum and count of treated movers' days, and of control movers' days weighted 1/k.

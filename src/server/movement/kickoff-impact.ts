@@ -10,6 +10,7 @@ import {
 } from "../../core/movement/kickoff-adoption.ts";
 import {
   createRng,
+  DEFAULT_RESAMPLES,
   type DecayCurve,
   type DidEstimate,
   decayCurve,
@@ -346,7 +347,7 @@ export function analyzeKickoff(
   const afterDays = options.afterDays ?? 182;
   if (!(beforeDays >= 7) || !(afterDays >= 7))
     throw new AppError("validation", "beforeDays and afterDays must be at least 7", "beforeDays");
-  const resamples = options.resamples ?? 2000;
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? 1;
   const startMs = event.startsAt.getTime();
   const endMs = event.endsAt.getTime();
