@@ -33,6 +33,20 @@ describe("sign-in", () => {
     expect(body.organization.id).toBe(admin.orgId);
   });
 
+  it("lists the organization's users to any signed-in role, and no other organization's", async () => {
+    const rep = await addUser(db, admin.orgId, "rep");
+    const stranger = await orgWithAdmin(db);
+    const res = await app.request("/api/users", { headers: await signedIn(app, rep) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { users: { id: string; email: string; role: string }[] };
+    const ids = body.users.map((u) => u.id);
+    expect(ids).toContain(admin.userId);
+    expect(ids).toContain(rep.userId);
+    expect(ids).not.toContain(stranger.userId);
+    expect(body.users.find((u) => u.id === rep.userId)).toMatchObject({ email: rep.email, role: "rep" });
+    expect((await app.request("/api/users")).status).toBe(401);
+  });
+
   it("refuses a wrong password and an unknown email with the same message", async () => {
     const wrong = await app.request("/api/auth/sign-in", {
       method: "POST",

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AppError } from "../../core/errors.ts";
-import { organizations } from "../../db/schema/index.ts";
+import { organizations, users } from "../../db/schema/index.ts";
 import { roles } from "../../db/schema/vocabulary.ts";
 import { errorBodySchema } from "../errors.ts";
 import { type App, secured } from "../route.ts";
@@ -116,6 +116,44 @@ export function registerAuthRoutes(app: App): void {
         },
         200,
       );
+    },
+  );
+
+  const userSchema = z
+    .object({
+      id: z.uuid(),
+      name: z.string(),
+      email: z.string(),
+      role: z.enum(roles),
+      territory: z.string().nullable(),
+    })
+    .openapi("User");
+
+  app.openapi(
+    createRoute(
+      secured(anyRole, {
+        method: "get",
+        path: "/api/users",
+        summary: "The organization's users (for choosing an event's owner or a lead's owner), by name",
+        responses: { 200: json(z.object({ users: z.array(userSchema) }), "Users"), ...errors },
+      }),
+    ),
+    async (c) => {
+      const { orgId } = c.var.caller;
+      const list = await c.var.services.db.withOrg(orgId, (tx) =>
+        tx
+          .select({
+            id: users.id,
+            name: users.name,
+            email: users.email,
+            role: users.role,
+            territory: users.territory,
+          })
+          .from(users)
+          .where(eq(users.orgId, orgId))
+          .orderBy(asc(users.name), asc(users.email)),
+      );
+      return c.json({ users: list.map((u) => ({ ...u, role: u.role as (typeof roles)[number] })) }, 200);
     },
   );
 

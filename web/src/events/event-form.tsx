@@ -9,6 +9,7 @@ import {
 import type { EventRecord, EventStatus } from "./event-types.ts";
 import { Field, FormAlert, type FormError, toFormError } from "./form-errors.tsx";
 import { eventFormatLabels, eventTypeLabels } from "./format.ts";
+import { useResource } from "./use-resource.ts";
 import {
   browserTimeZone,
   fromZonedInput,
@@ -32,7 +33,15 @@ export interface EventBody {
   virtualUrl: string | null;
   capacity: number | null;
   inviteOnly: boolean;
+  ownerUserId?: string | null;
   description: string | null;
+}
+
+/** A user who may own the event (GET /api/users). */
+interface UserOption {
+  id: string;
+  name: string;
+  email: string;
 }
 
 const statuses: { value: EventStatus; label: string }[] = [
@@ -58,6 +67,7 @@ const fieldNames = [
   "virtualUrl",
   "capacity",
   "inviteOnly",
+  "ownerUserId",
   "description",
 ] as const;
 
@@ -74,6 +84,8 @@ interface Values {
   virtualUrl: string;
   capacity: string;
   inviteOnly: boolean;
+  /** "" on a new event: the creator owns it. */
+  ownerUserId: string;
   description: string;
 }
 
@@ -92,6 +104,7 @@ function valuesOf(event: EventRecord | undefined): Values {
       virtualUrl: "",
       capacity: "",
       inviteOnly: false,
+      ownerUserId: "",
       description: "",
     };
   }
@@ -108,6 +121,7 @@ function valuesOf(event: EventRecord | undefined): Values {
     virtualUrl: event.virtualUrl ?? "",
     capacity: event.capacity === null ? "" : String(event.capacity),
     inviteOnly: event.inviteOnly,
+    ownerUserId: event.ownerUserId ?? "",
     description: event.description ?? "",
   };
 }
@@ -145,6 +159,7 @@ function bodyOf(v: Values, creating: boolean): EventBody | FormError {
     virtualUrl: orNull(v.virtualUrl),
     capacity,
     inviteOnly: v.inviteOnly,
+    ...(creating && v.ownerUserId === "" ? {} : { ownerUserId: v.ownerUserId === "" ? null : v.ownerUserId }),
     description: orNull(v.description),
   };
 }
@@ -177,6 +192,8 @@ export function EventForm({ event, submitLabel, readOnly = false, onSubmit, save
   const zoneListId = useId();
   const inviteId = useId();
   const zones = useMemo(timeZoneNames, []);
+  const { resource: people } = useResource<{ users: UserOption[] }>("/api/users");
+  const owners = people.status === "ready" ? people.data.users : [];
   const original = useMemo(() => (event ? bodyOf(valuesOf(event), false) : null), [event]);
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
@@ -375,6 +392,28 @@ export function EventForm({ event, submitLabel, readOnly = false, onSubmit, save
                 value={values.capacity}
                 onChange={(e) => set("capacity", e.target.value)}
               />
+            )}
+          </Field>
+          <Field
+            label="Owner"
+            name="ownerUserId"
+            error={error}
+            hint="Approves invitations and receives the event's alerts."
+          >
+            {(p) => (
+              <select {...p} value={values.ownerUserId} onChange={(e) => set("ownerUserId", e.target.value)}>
+                <option value="">{creating ? "Me" : "No owner"}</option>
+                {values.ownerUserId !== "" && !owners.some((u) => u.id === values.ownerUserId) && (
+                  <option value={values.ownerUserId}>
+                    {people.status === "loading" ? "Loading…" : "Unknown user"}
+                  </option>
+                )}
+                {owners.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name} ({u.email})
+                  </option>
+                ))}
+              </select>
             )}
           </Field>
           <Field label="Status" name="status" error={error}>

@@ -154,10 +154,20 @@ describe("running an event from the browser", () => {
     await tabs.getByRole("link", { name: "Details" }).click();
     expect(await page.getByLabel(/^Starts/).inputValue()).toBe(START);
     expect(await page.getByLabel(/^Ends/).inputValue()).toBe(END);
+    // The creator owns a new event; ownership passes to a colleague chosen by name.
+    expect(await page.getByLabel("Owner").inputValue()).toBe(server.admin.userId);
+    const colleague = await addUser(server.db, server.admin.orgId, "marketer");
+    await page.reload();
+    await page.getByLabel("Owner").selectOption({ label: `Test marketer (${colleague.email})` });
     await page.getByLabel("Name", { exact: true }).fill("Partner Roundtable Berlin 2027");
     await page.getByLabel("Capacity").fill("12");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByRole("status").getByText("Saved.").waitFor();
+    const [owned] = await rows<{ owner: string }>(
+      server.db.owner,
+      sql`select owner_user_id as owner from events where name = 'Partner Roundtable Berlin 2027'`,
+    );
+    expect(owned?.owner).toBe(colleague.userId);
     await page.getByRole("heading", { level: 1, name: "Partner Roundtable Berlin 2027" }).waitFor();
     await page.screenshot({ path: join(shots, "event-details.png"), fullPage: true });
 
