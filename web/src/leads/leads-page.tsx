@@ -4,24 +4,24 @@ import { api } from "../api/client.ts";
 import type { EventList } from "../api/types.ts";
 import { Link, navigate, usePath, useSearch } from "../router/router.tsx";
 import { CapturePage } from "./capture-page.tsx";
+import { SLA_LABELS, when } from "./format.ts";
+import { FunnelPanel } from "./funnel-panel.tsx";
+import { LeadPage } from "./lead-page.tsx";
 import type { Funnel, LeadItem } from "./types.ts";
+import "./leads.css";
 
-const STEP_LABELS: Record<string, string> = {
-  captured: "Captured",
-  context_complete: "Context complete",
-  followed_up_within_sla: "Followed up within SLA",
-  followed_up_with_context: "Followed up with context",
-  buyer_responded: "Buyer responded",
-  opportunity_created: "Opportunity created",
-  stage_advanced: "Stage advanced",
-};
-const pct = (x: number) => `${Math.round(x * 100)}%`;
+const LEAD_PATH = /^\/leads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 
-/** Leads: /leads?event=… lists an event's leads and its continuity funnel; /leads/capture is the phone page. */
+/**
+ * Leads: /leads?event=… lists an event's leads and its continuity funnel, /leads/{id} is one lead and its follow-up,
+ * /leads/capture is the phone page.
+ */
 export function LeadsPage() {
   const path = usePath();
   const eventId = new URLSearchParams(useSearch()).get("event");
   if (path.startsWith("/leads/capture")) return <CapturePage eventId={eventId} />;
+  const lead = LEAD_PATH.exec(path);
+  if (lead) return <LeadPage key={lead[1]} leadId={lead[1]!} />;
   return <LeadsOverview eventId={eventId} />;
 }
 
@@ -110,34 +110,7 @@ function LeadsOverview({ eventId }: { eventId: string | null }) {
       )}
       {eventId && state.status === "ready" && (
         <>
-          <section className="panel" aria-labelledby="funnel-title">
-            <h2 id="funnel-title">Continuity funnel</h2>
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Link</th>
-                  <th scope="col">Leads</th>
-                  <th scope="col">Of captured</th>
-                  <th scope="col">Lost here</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.funnel.links.map((l) => (
-                  <tr key={l.step}>
-                    <th scope="row">{STEP_LABELS[l.step] ?? l.step}</th>
-                    <td>{l.reached}</td>
-                    <td>{pct(l.shareOfCaptured)}</td>
-                    <td>{l.dropped}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p className="muted small">
-              {`Median time to first follow-up: ${
-                state.funnel.timeToFollowUp.hours ? `${state.funnel.timeToFollowUp.hours.p50} h` : "none yet"
-              }. Never followed up: ${state.funnel.timeToFollowUp.never}.`}
-            </p>
-          </section>
+          <FunnelPanel funnel={state.funnel} />
 
           <section className="panel panel-flush" aria-labelledby="leads-title">
             <h2 id="leads-title" className="visually-hidden">
@@ -160,15 +133,23 @@ function LeadsOverview({ eventId }: { eventId: string | null }) {
                   {state.leads.map((l) => (
                     <tr key={l.id}>
                       <th scope="row">
-                        {l.person.name}
+                        <Link to={`/leads/${l.id}`}>{l.person.name}</Link>
                         {l.person.company ? <span className="muted small"> · {l.person.company}</span> : null}
                       </th>
-                      <td title={l.signals.map((s) => `${s.signal} (+${s.points})`).join("\n")}>
+                      <td
+                        data-label="Tier"
+                        title={l.signals.map((s) => `${s.signal} (+${s.points})`).join("\n")}
+                      >
                         {l.tier ?? "–"} {l.score !== null && <span className="muted small">{l.score}</span>}
                       </td>
-                      <td>{l.ownerName ?? "unrouted"}</td>
-                      <td>{l.slaState ?? "–"}</td>
-                      <td>
+                      <td data-label="Owner">{l.ownerName ?? "unrouted"}</td>
+                      <td data-label="SLA">
+                        {l.slaState ? SLA_LABELS[l.slaState] : "–"}
+                        {l.slaDueAt && (l.slaState === "due" || l.slaState === "overdue") ? (
+                          <span className="sub">{when(l.slaDueAt)}</span>
+                        ) : null}
+                      </td>
+                      <td data-label="Next step">
                         {l.fields.nextStep ?? "–"}
                         {l.fields.nextStepDate ? (
                           <span className="muted small"> ({l.fields.nextStepDate})</span>
