@@ -733,7 +733,7 @@ describe("optional model", () => {
     expect(seen).toEqual([{ auth: "Bearer sk-test", model: "test-model" }]);
   });
 
-  it("falls back to the built-in extractor on invalid JSON, invalid fields, an error status or silence", async () => {
+  it("falls back to the built-in extractor on invalid JSON, invalid fields or an error status", async () => {
     const note = "Urgent. Send deck tomorrow.";
     for (const [make, reason] of [
       [() => ({ status: 200, content: "Sure! The buyer is urgent." }), /did not return JSON/],
@@ -776,5 +776,108 @@ describe("optional model", () => {
       })
     ).json()) as Json;
     expect(draft).toMatchObject({ writer: "llm", subject: "Your demo", contextual: true });
+  });
+});
+
+describe("optional model that cannot answer", () => {
+  let silent: Server;
+  let failing: Server;
+  let silentApp: TestApp;
+  let refusedApp: TestApp;
+  let failingApp: TestApp;
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return (server.address() as AddressInfo).port;
+  };
+  const modelEnv = (port: number) => ({
+    THROUGHLINE_LLM_URL: `http://127.0.0.1:${port}/v1`,
+    THROUGHLINE_LLM_MODEL: "test-model",
+    THROUGHLINE_LLM_TIMEOUT_MS: "300",
+  });
+  beforeAll(async () => {
+    // Reads the request and never answers.
+    silent = createServer((req) => req.resume());
+    silentApp = testApp(db, () => clock, modelEnv(await listen(silent)));
+    // Answers every call with an error status.
+    failing = createServer((_req, res) => {
+      res.writeHead(503, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    failingApp = testApp(db, () => clock, modelEnv(await listen(failing)));
+    // A port nobody listens on any more: the connection is refused.
+    const closed = createServer();
+    const port = await listen(closed);
+    await new Promise((resolve) => closed.close(resolve));
+    refusedApp = testApp(db, () => clock, modelEnv(port));
+  });
+  afterAll(async () => {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+    await new Promise((resolve) => failing.close(resolve));
+  });
+
+  const note = "Problem: reps ignore booth leads. Urgent. Next step: send deck tomorrow.";
+  const builtin = { urgency: "now", nextStep: "send deck", nextStepDate: "2030-03-31" };
+
+  for (const [name, via, reason] of [
+    ["a model that never answers (timeout)", () => silentApp, /did not answer within 300 ms/],
+    ["a refused connection", () => refusedApp, /could not be reached \(ECONNREFUSED\)/],
+  ] as const) {
+    it(`falls back to the built-in extractor on ${name}, in preview and capture`, async () => {
+      const preview = (await (
+        await via().request("/api/leads/extract", {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ note, eventId }),
+        })
+      ).json()) as Json;
+      expect(preview).toMatchObject({ extractor: "builtin", rawNote: note, fields: builtin });
+      expect(preview.fallbackReason).toMatch(reason);
+      const cap = await capture(
+        { person: { firstName: "Fall", lastName: `Back ${name}` }, note },
+        headers,
+        eventId,
+        via(),
+      );
+      expect(cap.status).toBe(201);
+      expect(cap.body.conversation.extraction).toMatchObject({ extractor: "builtin" });
+      expect(cap.body.conversation.extraction.fallbackReason).toMatch(reason);
+      expect(cap.body.conversation.fields).toMatchObject(builtin);
+      expect(cap.body.conversation.rawNote).toBe(note);
+    });
+  }
+
+  it("falls back to the template draft when the model fails, times out or cannot be reached", async () => {
+    const cap = await capture({
+      person: { firstName: "Draft", lastName: "Fallback", email: "draft@fallback.test" },
+      note,
+    });
+    const leadId = cap.body.lead.id;
+    const template = (await (
+      await app.request(`/api/leads/${leadId}/follow-up-draft`, { method: "POST", headers, body: "{}" })
+    ).json()) as Json;
+    expect(template).toMatchObject({ writer: "template", contextual: true });
+    for (const [via, reason] of [
+      [failingApp, /answered 503/],
+      [silentApp, /did not answer within 300 ms/],
+      [refusedApp, /ECONNREFUSED/],
+    ] as const) {
+      const res = await via.request(`/api/leads/${leadId}/follow-up-draft`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ useLlm: true }),
+      });
+      expect(res.status).toBe(201);
+      const draft = (await res.json()) as Json;
+      expect(draft).toMatchObject({
+        writer: "template",
+        status: "draft",
+        contextual: true,
+        subject: template.subject,
+        body: template.body,
+        cites: template.cites,
+      });
+      expect(draft.fallbackReason).toMatch(reason);
+    }
   });
 });

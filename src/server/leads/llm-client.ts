@@ -25,22 +25,48 @@ export async function chatCompletion(
   fetchImpl: typeof fetch = fetch,
 ): Promise<string> {
   const endpoint = `${config.url.replace(/\/+$/, "")}/chat/completions`;
-  const res = await fetchImpl(endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(config.key ? { authorization: `Bearer ${config.key}` } : {}),
-    },
-    body: JSON.stringify({
-      model: config.model,
-      messages,
-      temperature: 0,
-      response_format: { type: "json_object" },
-    }),
-    signal: AbortSignal.timeout(config.timeoutMs),
-  });
+  let res: Response;
+  try {
+    res = await fetchImpl(endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(config.key ? { authorization: `Bearer ${config.key}` } : {}),
+      },
+      body: JSON.stringify({
+        model: config.model,
+        messages,
+        temperature: 0,
+        response_format: { type: "json_object" },
+      }),
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
+  } catch (error) {
+    throw new Error(unreachable(error, endpoint, config.timeoutMs));
+  }
   if (!res.ok) throw new Error(`the model endpoint answered ${res.status}`);
-  const parsed = replySchema.safeParse(await res.json());
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch (error) {
+    const name = (error as Error)?.name;
+    throw new Error(
+      name === "TimeoutError" || name === "AbortError"
+        ? `the model did not answer within ${config.timeoutMs} ms`
+        : "the model endpoint's reply is not JSON",
+    );
+  }
+  const parsed = replySchema.safeParse(body);
   if (!parsed.success) throw new Error("the model endpoint's reply is not a chat completion");
   return parsed.data.choices[0]!.message.content;
+}
+
+/** Why the call got no answer, in words: a timeout, or the connection's error code (refused, unknown host…). */
+function unreachable(error: unknown, endpoint: string, timeoutMs: number): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  if (e?.name === "TimeoutError" || e?.name === "AbortError") {
+    return `the model did not answer within ${timeoutMs} ms`;
+  }
+  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  return `the model endpoint ${endpoint} could not be reached (${detail})`;
 }
