@@ -1,4 +1,4 @@
-import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, orgId, ts } from "./columns.ts";
 import { organizations } from "./tenancy.ts";
 
@@ -21,11 +21,14 @@ export const emailOutbox = pgTable(
     lastError: text("last_error"),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     sentAt: ts("sent_at"),
+    /** Set by senders that may run twice (a retried job): a second email with the same key is not queued. */
+    idempotencyKey: text("idempotency_key"),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     index("email_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    uniqueIndex("email_outbox_idempotency_key").on(t.orgId, t.idempotencyKey),
   ],
 );
 
