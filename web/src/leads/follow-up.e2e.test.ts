@@ -12,6 +12,7 @@ import { smtpTransport } from "../../../src/jobs/mail-transport.ts";
 import { OutboxWorker } from "../../../src/jobs/outbox-worker.ts";
 import { mailText, startTestSmtp, type TestSmtp } from "../../../src/jobs/test-smtp.ts";
 import { addUser, type TestUser } from "../../../test/app.ts";
+import { points } from "./format.ts";
 
 const EVENT = "Northwind Customer Summit";
 const NOTE =
@@ -47,6 +48,25 @@ async function funnelReached(page: Page): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const step of steps) out[step] = await funnelCell(page, step, "Leads");
   return out;
+}
+
+async function signIn(page: Page, path: string, user: TestUser) {
+  await page.goto(`${server.url}${path}`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A JSON POST with the page's session (cookie and CSRF token), as the web app makes it. */
+async function post<T>(page: Page, path: string, data: unknown): Promise<T> {
+  const me = await page.request.get(`${server.url}/api/auth/me`);
+  const { csrfToken } = (await me.json()) as { csrfToken: string };
+  const res = await page.request.post(`${server.url}${path}`, {
+    data,
+    headers: { "X-CSRF-Token": csrfToken },
+  });
+  if (!res.ok()) throw new Error(`${path} answered ${res.status()}: ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 async function capture(
@@ -267,6 +287,128 @@ describe("lead follow-up", () => {
     await phone.getByRole("img", { name: /time to first follow-up/i }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: ".tmp/e2e/lead-funnel-phone.png", fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the contextual lift with the interval the API reports, once the opportunity window has closed", async () => {
+    const page = await (await newContext(browser)).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signIn(page, "/leads", rep);
+    await page.getByRole("heading", { name: "Leads", level: 1 }).waitFor();
+    const [event] = await rows<{ id: string }>(
+      server.db.owner,
+      sql`select id from events where name = 'CFO Roundtable: Spend Control'`,
+    );
+    const eventId = event!.id;
+    const hour = 3_600_000;
+    const capturedAt = Date.now() - 25 * 24 * hour;
+    const iso = (offsetHours: number) => new Date(capturedAt + offsetHours * hour).toISOString();
+    const problem = "Freight invoices are reconciled by hand";
+    // Treated: first follow-up cites the conversation within 24 h. Control: generic, or with context but late.
+    const plan = [
+      ...Array.from({ length: 8 }, (_, i) => ({
+        followUp: "contextual" as const,
+        afterHours: 2,
+        converts: i < 5,
+      })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        followUp: "generic" as const,
+        afterHours: 2,
+        converts: i < 1,
+      })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        followUp: "contextual" as const,
+        afterHours: 30,
+        converts: i < 1,
+      })),
+      ...Array.from({ length: 2 }, () => ({ followUp: null, afterHours: 0, converts: false })),
+    ];
+    for (const [i, p] of plan.entries()) {
+      const { lead } = await post<{ lead: { id: string } }>(page, `/api/events/${eventId}/captures`, {
+        nonce: `lift-${i}-${crypto.randomUUID()}`,
+        occurredAt: iso(0),
+        person: {
+          firstName: "Buyer",
+          lastName: `${i}`,
+          email: `buyer${i}@freight${i}.test`,
+          company: `Freight ${i}`,
+        },
+        note: `${problem}. Urgent. Evaluating vendors. Next step: pricing review call.`,
+        fields: {
+          problem,
+          urgency: "now",
+          buyingStage: "evaluating_vendors",
+          nextStep: "pricing review call",
+        },
+      });
+      if (p.followUp) {
+        await post(page, `/api/leads/${lead.id}/follow-ups`, {
+          channel: "call",
+          action: "done",
+          at: iso(p.afterHours),
+          subject: p.followUp === "contextual" ? "Freight invoices" : "Hello",
+          body:
+            p.followUp === "contextual"
+              ? "Following up on freight invoices reconciled by hand, ahead of the pricing review call."
+              : "Thanks for stopping by our table.",
+        });
+      }
+      if (p.converts)
+        await post(page, `/api/leads/${lead.id}/outcomes`, { kind: "opportunity", at: iso(72) });
+    }
+    const group = (xs: typeof plan) => ({
+      leads: xs.length,
+      opportunities: xs.filter((x) => x.converts).length,
+    });
+    const treated = group(plan.filter((p) => p.followUp === "contextual" && p.afterHours <= 24));
+    const control = group(plan.filter((p) => p.followUp === "generic" || (p.followUp && p.afterHours > 24)));
+    const lift = treated.opportunities / treated.leads - control.opportunities / control.leads;
+
+    await page.goto(`${server.url}/leads?event=${eventId}`);
+    const liftPanel = page.getByRole("region", { name: "Lift of contextual follow-up" });
+    // With the default 90-day window every lead is too recent to judge.
+    await liftPanel
+      .getByText(`Left out: ${plan.length} captured less than 90 days ago`, { exact: false })
+      .waitFor();
+    await liftPanel.getByText("Not measurable yet", { exact: false }).waitFor();
+
+    await page.getByLabel("Opportunity window").selectOption("14");
+    await liftPanel
+      .getByText("Left out: 0 captured less than 14 days ago, 2 never followed up.", { exact: false })
+      .waitFor();
+    const api = await (
+      await page.request.get(`${server.url}/api/events/${eventId}/lead-funnel?horizonDays=14`)
+    ).json();
+    const difference = api.contextualLift.difference as {
+      estimate: number;
+      ci: [number, number];
+      level: number;
+    };
+    expect(difference.estimate).toBeCloseTo(lift, 10);
+    expect(difference.ci[0]).toBeLessThanOrEqual(lift);
+    expect(difference.ci[1]).toBeGreaterThanOrEqual(lift);
+    const facts = await liftPanel.locator("dd").allInnerTexts();
+    expect(facts[0]).toContain(`${treated.opportunities} of ${treated.leads}`);
+    expect(facts[1]).toContain(`${control.opportunities} of ${control.leads}`);
+    expect(facts[2]).toContain(points(lift));
+    expect(facts[2]).toContain(`95% interval ${points(difference.ci[0])} to ${points(difference.ci[1])}`);
+
+    // Time to first follow-up and contextual against generic, from the same plan.
+    const chart = page.getByRole("img", { name: /time to first follow-up/i });
+    const label = (await chart.getAttribute("aria-label"))!;
+    expect(label).toContain(`within 4 h ${plan.filter((p) => p.followUp && p.afterHours <= 4).length} leads`);
+    expect(label).toContain(
+      `24-48 h ${plan.filter((p) => p.afterHours > 24 && p.afterHours <= 48).length} leads`,
+    );
+    expect(label).toContain(`never ${plan.filter((p) => !p.followUp).length} leads`);
+    const kinds = page.getByRole("region", { name: "Contextual against generic follow-up" });
+    const contextual = plan.filter((p) => p.followUp === "contextual");
+    const converted = contextual.filter((p) => p.converts).length;
+    expect(await kinds.getByRole("row", { name: /With context/ }).innerText()).toContain(
+      `${converted} (${Math.round((converted / contextual.length) * 100)}%)`,
+    );
+    await page.screenshot({ path: ".tmp/e2e/lead-lift.png", fullPage: true });
     expect(errors).toEqual([]);
   });
 });

@@ -18,11 +18,26 @@ const LEAD_PATH = /^\/leads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  */
 export function LeadsPage() {
   const path = usePath();
-  const eventId = new URLSearchParams(useSearch()).get("event");
+  const search = new URLSearchParams(useSearch());
+  const eventId = search.get("event");
   if (path.startsWith("/leads/capture")) return <CapturePage eventId={eventId} />;
   const lead = LEAD_PATH.exec(path);
   if (lead) return <LeadPage key={lead[1]} leadId={lead[1]!} />;
-  return <LeadsOverview eventId={eventId} />;
+  const asked = Number(search.get("window"));
+  const windowDays = WINDOWS.includes(asked) ? asked : DEFAULT_WINDOW;
+  return <LeadsOverview eventId={eventId} windowDays={windowDays} />;
+}
+
+/** Days after capture in which an opportunity counts for the lift (the API's horizonDays; 90 by default). */
+const WINDOWS = [14, 30, 60, 90, 180, 365];
+const DEFAULT_WINDOW = 90;
+
+function overviewPath(eventId: string | null, windowDays: number): string {
+  const query = new URLSearchParams();
+  if (eventId) query.set("event", eventId);
+  if (windowDays !== DEFAULT_WINDOW) query.set("window", String(windowDays));
+  const text = query.toString();
+  return text ? `/leads?${text}` : "/leads";
 }
 
 type State =
@@ -30,7 +45,7 @@ type State =
   | { status: "error"; message: string }
   | { status: "ready"; leads: LeadItem[]; funnel: Funnel };
 
-function LeadsOverview({ eventId }: { eventId: string | null }) {
+function LeadsOverview({ eventId, windowDays }: { eventId: string | null; windowDays: number }) {
   const [events, setEvents] = useState<EventList["events"]>([]);
   const [state, setState] = useState<State>({ status: "loading" });
 
@@ -47,7 +62,7 @@ function LeadsOverview({ eventId }: { eventId: string | null }) {
     setState({ status: "loading" });
     Promise.all([
       api.get<{ leads: LeadItem[] }>(`/api/events/${eventId}/leads`),
-      api.get<Funnel>(`/api/events/${eventId}/lead-funnel`),
+      api.get<Funnel>(`/api/events/${eventId}/lead-funnel`, { horizonDays: windowDays }),
     ]).then(
       ([list, funnel]) => live && setState({ status: "ready", leads: list.leads, funnel }),
       (error: unknown) =>
@@ -60,7 +75,7 @@ function LeadsOverview({ eventId }: { eventId: string | null }) {
     return () => {
       live = false;
     };
-  }, [eventId]);
+  }, [eventId, windowDays]);
 
   return (
     <section aria-labelledby="page-title">
@@ -87,14 +102,26 @@ function LeadsOverview({ eventId }: { eventId: string | null }) {
           <select
             id="lead-event"
             value={eventId ?? ""}
-            onChange={(e) =>
-              navigate(e.target.value ? `/leads?event=${e.target.value}` : "/leads", { replace: true })
-            }
+            onChange={(e) => navigate(overviewPath(e.target.value || null, windowDays), { replace: true })}
           >
             <option value="">Choose an event</option>
             {events.map((e) => (
               <option key={e.id} value={e.id}>
                 {e.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="lead-window">Opportunity window</label>
+          <select
+            id="lead-window"
+            value={windowDays}
+            onChange={(e) => navigate(overviewPath(eventId, Number(e.target.value)), { replace: true })}
+          >
+            {WINDOWS.map((d) => (
+              <option key={d} value={d}>
+                {`${d} days after capture`}
               </option>
             ))}
           </select>
