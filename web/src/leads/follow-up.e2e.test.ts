@@ -160,8 +160,12 @@ describe("lead follow-up", () => {
     const [hh, mm] = due.split(":");
     expect(dueText).toContain(`${Number(hh) % 12 || 12}:${mm}`);
 
+    // Without a configured model, asking for one falls back to the template and says why.
+    await page.getByRole("button", { name: "Draft with the model" }).click();
+    await page.getByText(/The model was not used: no model is configured/).waitFor();
     // Draft from the conversation: it cites the problem and the next step.
     await page.getByRole("button", { name: "Draft from the conversation" }).click();
+    await page.getByText(/The model was not used/).waitFor({ state: "detached" });
     const subject = page.getByRole("textbox", { name: "Subject" });
     const body = page.getByRole("textbox", { name: "Message" });
     await expect.poll(() => body.inputValue()).toContain("invoices are matched by hand");
@@ -182,9 +186,11 @@ describe("lead follow-up", () => {
     await page.getByRole("button", { name: "Send email" }).click();
     await page.getByText("Email to ana@ortiz-freight.test queued in the outbox, with context.").waitFor();
 
-    // The editor closes once the draft is used, and the used draft is not offered again.
+    // The editor closes once the draft is used; the earlier draft (the model's fallback) is offered, not the sent one.
     await expect.poll(() => page.getByRole("textbox", { name: "Subject" }).count()).toBe(0);
-    expect(await page.getByRole("button", { name: "Open the saved draft" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Open the saved draft" }).click();
+    expect(await body.inputValue()).not.toContain(PS);
+    expect(await subject.inputValue()).toBe(draftedSubject);
 
     const outbox = await rows<{ to_address: string; subject: string; text_body: string; purpose: string }>(
       server.db.owner,
@@ -217,6 +223,16 @@ describe("lead follow-up", () => {
     await history.getByText("replied").waitFor();
 
     await outcomes.getByLabel("Opportunity", { exact: true }).check();
+    // An opportunity id the organization does not have: the server's refusal shows beside the field.
+    await outcomes.getByLabel("Link an existing one").check();
+    const unknownId = "00000000-0000-4000-8000-000000000001";
+    await outcomes.getByLabel("Opportunity id").fill(unknownId);
+    await outcomes.getByRole("button", { name: "Record opportunity" }).click();
+    const refusal = outcomes.getByRole("alert");
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toBe(`No opportunity ${unknownId}`);
+    expect(await outcomes.getByLabel("Opportunity id").getAttribute("aria-invalid")).toBe("true");
+    await outcomes.getByLabel("Open one on the account").check();
     await outcomes.getByLabel("Name").fill("Ortiz Freight AP automation");
     await outcomes.getByLabel("Amount").fill("24,000");
     await outcomes.getByRole("button", { name: "Record opportunity" }).click();
