@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { type DigestLead, type OwnerDigest, overdueDigests, renderDigest } from "../core/leads/digest.ts";
 import type { Tier } from "../core/leads/vocabulary.ts";
 import { type Database, rows, type Tx } from "../db/client.ts";
-import { enqueueEmail } from "./enqueue-email.ts";
+import { emailOutbox } from "../db/schema/index.ts";
 import { type JobContext, type JobRunner, scheduleJob } from "./job-runner.ts";
 
 export const LEAD_DIGEST_JOB = "lead_sla_digest";
@@ -22,13 +22,15 @@ export function nextDigestTime(now: Date): Date {
   return at;
 }
 
-/** Schedules the organization's next digest (idempotent: one per day). */
+/** Schedules the organization's next digest (idempotent: one per day). The job carries the day it is for. */
 export async function scheduleLeadDigest(tx: Tx, orgId: string, now: Date): Promise<string> {
   const runAt = nextDigestTime(now);
+  const day = runAt.toISOString().slice(0, 10);
   return scheduleJob(tx, orgId, {
     kind: LEAD_DIGEST_JOB,
     runAt,
-    dedupeKey: `lead-digest:${runAt.toISOString().slice(0, 10)}`,
+    payload: { day },
+    dedupeKey: `lead-digest:${day}`,
   });
 }
 
@@ -70,8 +72,17 @@ export async function loadOverdueDigests(tx: Tx, orgId: string, now: Date): Prom
   return overdueDigests(leads, now);
 }
 
-/** Queues one digest email per owner with overdue leads; returns how many were queued. */
-export async function sendLeadDigests(tx: Tx, orgId: string, now: Date): Promise<number> {
+/**
+ * Queues one digest email per owner with overdue leads; returns how many were queued. Each email carries the
+ * idempotency key (day, owner), so a run repeated for the same day (a job retried after its emails were committed)
+ * queues nothing twice. `day` (YYYY-MM-DD) defaults to the UTC day of `now`.
+ */
+export async function sendLeadDigests(
+  tx: Tx,
+  orgId: string,
+  now: Date,
+  day = now.toISOString().slice(0, 10),
+): Promise<number> {
   const digests = await loadOverdueDigests(tx, orgId, now);
   const owners = await rows<{ id: string; name: string; email: string }>(
     tx,
@@ -83,19 +94,21 @@ export async function sendLeadDigests(tx: Tx, orgId: string, now: Date): Promise
     const owner = digest.ownerUserId ? byId.get(digest.ownerUserId) : undefined;
     if (!owner) continue; // unowned leads show in the API's overdue list; nobody to mail
     const mail = renderDigest(digest, owner.name);
-    await enqueueEmail(
-      tx,
-      orgId,
-      {
-        to: owner.email,
+    const inserted = await tx
+      .insert(emailOutbox)
+      .values({
+        orgId,
+        toAddress: owner.email,
         subject: mail.subject,
-        text: mail.text,
+        textBody: mail.text,
         purpose: "lead_sla_digest",
         refId: owner.id,
-      },
-      now,
-    );
-    queued++;
+        nextAttemptAt: now,
+        idempotencyKey: `lead-sla-digest:${day}:${owner.id}`,
+      })
+      .onConflictDoNothing({ target: [emailOutbox.orgId, emailOutbox.idempotencyKey] })
+      .returning({ id: emailOutbox.id });
+    queued += inserted.length;
   }
   return queued;
 }
@@ -103,7 +116,8 @@ export async function sendLeadDigests(tx: Tx, orgId: string, now: Date): Promise
 /** The job handler: send today's digests, then schedule tomorrow's. */
 export async function runLeadDigestJob(ctx: JobContext): Promise<void> {
   await ctx.db.withOrg(ctx.orgId, async (tx) => {
-    await sendLeadDigests(tx, ctx.orgId, ctx.now);
+    const day = typeof ctx.payload.day === "string" ? ctx.payload.day : undefined;
+    await sendLeadDigests(tx, ctx.orgId, ctx.now, day);
     await scheduleLeadDigest(tx, ctx.orgId, ctx.now);
   });
 }
