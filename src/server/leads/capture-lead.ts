@@ -129,9 +129,14 @@ export async function captureLead(
         metadata: {
           conversationId,
           repUserId: caller.userId,
+          // The qualification, so attribution and exports see what the conversation established.
           problem: fields.problem,
+          useCase: fields.useCase,
           urgency: fields.urgency,
           buyingStage: fields.buyingStage,
+          budget: fields.budget,
+          timeline: fields.timeline,
+          stakeholders: fields.stakeholders,
           nextStep: fields.nextStep,
           nextStepDate: fields.nextStepDate,
         },
