@@ -6,7 +6,7 @@ import { type App, secured } from "../route.ts";
 import { eventAccelerationValue } from "./acceleration.ts";
 import { kickoffImpact } from "./kickoff-impact.ts";
 import { addObservation, setChecklist, setGlossary } from "./kickoff-setup.ts";
-import { scheduleStallChecks } from "./movement-jobs.ts";
+import { scheduleStallChecks, scheduleStallSweep } from "./movement-jobs.ts";
 import { movementOutcomes } from "./movement-outcomes.ts";
 import { partnerImpact } from "./partner-impact.ts";
 import { roundtableMovement } from "./roundtable-movement.ts";
@@ -266,7 +266,7 @@ export function registerMovementRoutes(app: App): void {
         method: "post",
         path: "/api/events/{id}/movement/alerts",
         summary:
-          "Raise stall alerts now (each once, to the account owner) and schedule the checks at 14/30/60 days after the event",
+          "Raise stall alerts now (each once, to the account owner), schedule the checks at 14/30/60 days after the event, and start the daily sweep that books them for every roundtable that ends",
         request: { params: idParams },
         responses: { 200: json(alertRunSchema, "Alert run"), ...errorResponses },
       }),
@@ -277,6 +277,8 @@ export function registerMovementRoutes(app: App): void {
       const now = services.now();
       const run = await sendStallAlerts(services.db, caller.orgId, id, { asOf: now, now });
       const scheduled = await scheduleStallChecks(services.db, caller.orgId, id);
+      // From now on the daily sweep books the checks of every roundtable that ends.
+      await services.db.withOrg(caller.orgId, (tx) => scheduleStallSweep(tx, caller.orgId, now));
       return c.json({ ...run, scheduled }, 200);
     },
   );
