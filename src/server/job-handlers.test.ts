@@ -29,6 +29,8 @@ describe("job handlers", () => {
     expect(new Set(kinds).size).toBe(kinds.length);
     expect(kinds.some((k) => k.includes("digest"))).toBe(true);
     expect(kinds.some((k) => k.includes("stall"))).toBe(true);
+    // The daily sweep that books the stall checks of every roundtable that ends.
+    expect(kinds).toContain("movement.stall_sweep");
     expect(kinds.length).toBeGreaterThanOrEqual(5);
   });
 });
