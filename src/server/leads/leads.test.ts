@@ -300,6 +300,12 @@ describe("capture", () => {
     const doc = (await (await app.request("/api/openapi.json")).json()) as Json;
     expect(doc.paths["/api/events/{id}/captures"].post["x-roles"]).toEqual(["admin", "marketer", "rep"]);
     expect(doc.paths["/api/events/{id}/lead-funnel"].get).toBeDefined();
+    expect(doc.components.schemas.LeadDetail.allOf[1].required).toEqual([
+      "conversationList",
+      "followUps",
+      "meetings",
+      "sessions",
+    ]);
   });
 
   it("refuses a viewer, a missing person and an unknown event", async () => {

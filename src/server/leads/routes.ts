@@ -94,6 +94,8 @@ const leadDetailSchema = leadSchema
   .extend({
     conversationList: z.array(conversationSchema),
     followUps: z.array(followUpSchema),
+    /** Meetings recorded on the lead: the buyer's answers, not follow-ups. */
+    meetings: z.array(z.object({ at: z.string(), notes: z.string().nullable() })),
     sessions: z.array(z.string()),
   })
   .openapi("LeadDetail");
