@@ -97,6 +97,8 @@ export function FollowUpPanel({ lead, onChange }: { lead: LeadDetail; onChange()
         action,
         ...(at ? { at } : {}),
       });
+      // The page shows the new state before the confirmation, so what the notice says is already on screen.
+      await onChange();
       const kind = row.contextual ? "with context" : "generic (cites neither the problem nor the next step)";
       setNotice({
         ok: true,
@@ -110,7 +112,6 @@ export function FollowUpPanel({ lead, onChange }: { lead: LeadDetail; onChange()
       setSubject("");
       setBody("");
       setDoneAt("");
-      await onChange();
     } catch (e) {
       setError(toFormError(e));
     } finally {

@@ -222,6 +222,21 @@ describe("lead follow-up", () => {
     await outcomes.getByText("Reply recorded.").waitFor();
     await history.getByText("replied").waitFor();
 
+    await outcomes.getByLabel("Meeting", { exact: true }).check();
+    await outcomes.getByLabel("Meeting notes").fill("Walked through invoice matching with Maria.");
+    await outcomes.getByRole("button", { name: "Record meeting" }).click();
+    await outcomes.getByText("Meeting recorded", { exact: false }).waitFor();
+    // A meeting is the buyer's answer, listed apart from our follow-ups, and an offline touchpoint.
+    await page
+      .getByRole("region", { name: "Meetings with the buyer" })
+      .getByText("Walked through invoice matching with Maria.")
+      .waitFor();
+    const meetings = await rows<{ kind: string; online: boolean }>(
+      server.db.owner,
+      sql`select kind, online from touchpoints where source = 'lead_meeting' and metadata->>'leadId' = ${lead.id}`,
+    );
+    expect(meetings).toEqual([{ kind: "meeting", online: false }]);
+
     await outcomes.getByLabel("Opportunity", { exact: true }).check();
     // An opportunity id the organization does not have: the server's refusal shows beside the field.
     await outcomes.getByLabel("Link an existing one").check();

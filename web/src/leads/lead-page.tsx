@@ -70,7 +70,7 @@ export function LeadPage({ leadId }: { leadId: string }) {
         <div>
           <FollowUpPanel lead={lead} onChange={reload} />
           <OutcomePanel lead={lead} onChange={reload} />
-          <HistoryPanel followUps={lead.followUps} />
+          <HistoryPanel followUps={lead.followUps} meetings={lead.meetings} />
         </div>
       </div>
     </section>
@@ -97,7 +97,7 @@ function LeadFacts({ lead }: { lead: LeadItem }) {
         <dd>
           {lead.slaDueAt ? (
             <>
-              <span className="small">{when(lead.slaDueAt)}</span>
+              <span className="lead-when">{when(lead.slaDueAt)}</span>
               <span className="sub small muted">
                 {` ${lead.slaState ? SLA_LABELS[lead.slaState] : ""}${lead.slaState === "due" || lead.slaState === "overdue" ? `, ${relative(lead.slaDueAt, now)}` : ""}`}
               </span>
@@ -113,9 +113,11 @@ function LeadFacts({ lead }: { lead: LeadItem }) {
       </div>
       <div>
         <dt>Captured</dt>
-        <dd className="small">
-          {when(lead.capturedAt)}
-          {lead.conversations > 1 ? ` (${lead.conversations} conversations)` : ""}
+        <dd>
+          <span className="lead-when">{when(lead.capturedAt)}</span>
+          {lead.conversations > 1 ? (
+            <span className="sub small muted">{`${lead.conversations} conversations`}</span>
+          ) : null}
         </dd>
       </div>
     </dl>
@@ -221,8 +223,30 @@ function ConversationsPanel({ lead }: { lead: LeadDetail }) {
   );
 }
 
-function HistoryPanel({ followUps }: { followUps: FollowUp[] }) {
+function HistoryPanel({ followUps, meetings }: { followUps: FollowUp[]; meetings: LeadDetail["meetings"] }) {
   const history = followUps.filter((f) => f.status !== "draft");
+  return (
+    <>
+      {meetings.length > 0 && (
+        <section className="panel" aria-labelledby="meetings-title">
+          <h2 id="meetings-title">Meetings with the buyer</h2>
+          <ul className="lead-history">
+            {meetings.map((m, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: meetings have no id in the API and never reorder
+              <li key={i}>
+                <p className="small muted">{when(m.at)}</p>
+                <p className="lead-note">{m.notes?.trim() ? m.notes : <em className="muted">no notes</em>}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <HistoryList history={history} />
+    </>
+  );
+}
+
+function HistoryList({ history }: { history: FollowUp[] }) {
   return (
     <section className="panel" aria-labelledby="history-title">
       <h2 id="history-title">Follow-ups</h2>

@@ -112,11 +112,12 @@ export function OutcomePanel({ lead, onChange }: { lead: LeadDetail; onChange():
     setNotice(null);
     try {
       await api.post(`/api/leads/${lead.id}/outcomes`, body);
+      // The page shows the new state before the confirmation, so what the notice says is already on screen.
+      await onChange();
       setNotice({ ok: true, text: RECORDED[kind] });
       setAt("");
       setNotes("");
       setOpportunityId("");
-      await onChange();
     } catch (err) {
       setError(toFormError(err));
     } finally {

@@ -59,6 +59,8 @@ export interface FollowUpDraft extends FollowUp {
 export interface LeadDetail extends LeadItem {
   conversationList: Conversation[];
   followUps: FollowUp[];
+  /** Meetings recorded with the buyer (the buyer's answer, not a follow-up), oldest first. */
+  meetings: { at: string; notes: string | null }[];
   /** Titles of the sessions the person checked into at the event. */
   sessions: string[];
 }
