@@ -94,7 +94,13 @@ describe("planted effects recovered by the movement analyses (demo organization,
     expect(inside(fit.liftCi, planted.sko_win_rate_lift), `fitted lift ${fit.liftCi}`).toBe(true);
     expect(fit.liftCi![0]).toBeGreaterThan(0);
     const [lo, hi] = fit.halfLifeCi;
+    // Bounded on both sides: a lift gone within days would put the grid's lower edge (0) here, and one that never
+    // decays its upper edge (not bounded, null); the planted half-life and the fitted one lie inside.
+    expect(lo).toBeGreaterThan(0);
+    expect(hi).not.toBeNull();
     expect(lo).toBeLessThanOrEqual(planted.sko_decay_half_life_weeks);
-    expect(hi === null || hi >= planted.sko_decay_half_life_weeks).toBe(true);
+    expect(hi!).toBeGreaterThanOrEqual(planted.sko_decay_half_life_weeks);
+    expect(fit.halfLifeWeeks).toBeGreaterThanOrEqual(lo);
+    expect(fit.halfLifeWeeks).toBeLessThanOrEqual(hi!);
   });
 });

@@ -46,6 +46,12 @@ export interface RoundtableOptions extends AnalysisOptions {
   /** Controls per attending opportunity (default 1) and the caliper in pooled SDs (default none). */
   k?: number;
   caliper?: number;
+  /** May one control serve several attending deals? (default false) */
+  replacement?: boolean;
+  /** Attributes matched exactly besides the stage at the event (default segment). */
+  exact?: readonly MatchExactKey[];
+  /** Attributes matched by nearest distance (default amount and age at the event). */
+  nearest?: readonly MatchNearestKey[];
   /** Horizon of the days-saved measure (default 90 days, capped by the follow-up). */
   daysSavedHorizon?: number;
   /** Window of the velocity lift (default 60 days). */
@@ -53,6 +59,13 @@ export interface RoundtableOptions extends AnalysisOptions {
   /** Look-back that defines "already engaged" and the "before" coverage window (default 90 days). */
   lookbackDays?: number;
 }
+
+/** Exact match keys: the deal's segment (of its account), currency, or owner. */
+export const matchExactKeys = ["segment", "currency", "owner"] as const;
+export type MatchExactKey = (typeof matchExactKeys)[number];
+/** Nearest match keys: log(1 + amount) and the deal's age at the event. */
+export const matchNearestKeys = ["amount", "age"] as const;
+export type MatchNearestKey = (typeof matchNearestKeys)[number];
 
 /** Account-level stall at one horizon, or why there is none. */
 export type AccountStall = StallReason | { days: number; status: "not_applicable"; reason: string };
@@ -97,6 +110,14 @@ export interface RoundtableMovement {
   eventAt: string;
   observedDays: number;
   indicators: { attendees: number; attendingAccounts: number; attendingOpportunities: number };
+  /** How attending deals were matched: the stage at the event always exactly, plus these keys. */
+  matching: {
+    exact: MatchExactKey[];
+    nearest: MatchNearestKey[];
+    k: number;
+    replacement: boolean;
+    caliper: number | null;
+  };
   outcomes: {
     /** Matched-control comparison of time to next stage (treated − control), or why there is none. */
     velocity: VelocitySummary;
@@ -214,21 +235,43 @@ export function analyzeRoundtable(
     if (!(d > 0))
       throw new AppError("validation", `windows and stall days must be positive, got ${d}`, "days");
 
+  const exactKeys: MatchExactKey[] = [...new Set(options.exact ?? (["segment"] as const))];
+  const nearestKeys: MatchNearestKey[] = [...new Set(options.nearest ?? (["amount", "age"] as const))];
+  for (const key of exactKeys)
+    if (!(matchExactKeys as readonly string[]).includes(key))
+      throw new AppError(
+        "validation",
+        `unknown exact match key ${key}: use ${matchExactKeys.join(", ")}`,
+        "exact",
+      );
+  for (const key of nearestKeys)
+    if (!(matchNearestKeys as readonly string[]).includes(key))
+      throw new AppError(
+        "validation",
+        `unknown nearest match key ${key}: use ${matchNearestKeys.join(", ")}`,
+        "nearest",
+      );
   const candidates = opportunities.map((o) => ({
     id: o.id,
     treated: o.treated,
     stages: o.stages,
     segment: o.segment ?? "(none)",
-    logAmount: Math.log1p(Math.max(0, o.amountMinor) / 100),
+    currency: o.currency,
+    owner: o.ownerUserId ?? "(none)",
+    amount: Math.log1p(Math.max(0, o.amountMinor) / 100),
   }));
+  const k = options.k ?? 1;
+  const replacement = options.replacement ?? false;
   const velocityOptions = {
     eventAt: eventAtMs,
     asOf: asOfMs,
     windowsDays,
     terminalStages: TERMINAL_STAGES,
-    exact: ["segment"] as const,
-    nearest: ["logAmount"] as const,
-    k: options.k ?? 1,
+    exact: exactKeys,
+    nearest: nearestKeys.filter((key): key is "amount" => key === "amount"),
+    matchAgeAtEvent: nearestKeys.includes("age"),
+    k,
+    replacement,
     ...(options.caliper !== undefined ? { caliper: options.caliper } : {}),
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -404,6 +447,7 @@ export function analyzeRoundtable(
     asOf: iso(asOfMs),
     eventAt: iso(eventAtMs),
     observedDays,
+    matching: { exact: exactKeys, nearest: nearestKeys, k, replacement, caliper: options.caliper ?? null },
     indicators: {
       attendees: accountRows.reduce((s, a) => s + a.attendees.length, 0),
       attendingAccounts: accountRows.length,

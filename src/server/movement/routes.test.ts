@@ -93,6 +93,36 @@ describe("movement routes", () => {
     expect(typo.status).toBe(400);
   });
 
+  it("lets the caller choose the match keys and replacement, and refuses an unknown key", async () => {
+    const res = await app.request(
+      `/api/events/${ROUNDTABLE}/movement?resamples=200&asOf=${NOW.toISOString()}&exact=segment,owner&nearest=amount&replacement=true`,
+      { headers },
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      matching: unknown;
+      outcomes: { velocity: { status: string; balance: Record<string, unknown> } };
+    };
+    expect(body.matching).toEqual({
+      exact: ["segment", "owner"],
+      nearest: ["amount"],
+      k: 1,
+      replacement: true,
+      caliper: null,
+    });
+    expect(body.outcomes.velocity.status).toBe("compared");
+    expect(Object.keys(body.outcomes.velocity.balance)).toEqual(["amount"]);
+    const byDefault = (await (
+      await app.request(`/api/events/${ROUNDTABLE}/movement?resamples=200&asOf=${NOW.toISOString()}`, {
+        headers,
+      })
+    ).json()) as typeof body;
+    expect(Object.keys(byDefault.outcomes.velocity.balance)).toEqual(["amount", "age_at_event_days"]);
+    const bad = await app.request(`/api/events/${ROUNDTABLE}/movement?exact=segment,region`, { headers });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe("exact");
+  });
+
   it("raises each stall alert once, emails the account owner and schedules the later checks", async () => {
     const first = await app.request(`/api/events/${ROUNDTABLE}/movement/alerts`, { method: "POST", headers });
     expect(first.status).toBe(200);

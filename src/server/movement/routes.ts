@@ -9,7 +9,7 @@ import { addObservation, setChecklist, setGlossary } from "./kickoff-setup.ts";
 import { scheduleStallChecks, scheduleStallSweep } from "./movement-jobs.ts";
 import { movementOutcomes } from "./movement-outcomes.ts";
 import { partnerImpact } from "./partner-impact.ts";
-import { roundtableMovement } from "./roundtable-movement.ts";
+import { matchExactKeys, matchNearestKeys, roundtableMovement } from "./roundtable-movement.ts";
 import { roundtablePortfolio } from "./roundtable-portfolio.ts";
 import { sendAdoptionAlerts, sendStallAlerts } from "./send-alerts.ts";
 
@@ -22,6 +22,17 @@ const daysList = z
   .string()
   .regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days, e.g. 14,30,60")
   .transform((s) => s.split(",").map(Number));
+
+/** A comma-separated list of keys from a fixed set ("" for none), e.g. exact=segment,currency. */
+function keyList<const K extends readonly [string, ...string[]]>(keys: K) {
+  return z
+    .string()
+    .regex(
+      new RegExp(`^((${keys.join("|")})(,(${keys.join("|")}))*)?$`),
+      `must be a comma-separated list of ${keys.join(", ")}`,
+    )
+    .transform((s) => (s === "" ? [] : (s.split(",") as K[number][])));
+}
 
 const common = {
   asOf: z.iso
@@ -37,6 +48,17 @@ const roundtableQuery = z
     ...common,
     k: z.coerce.number().int().min(1).max(10).optional(),
     caliper: z.coerce.number().positive().optional(),
+    replacement: z
+      .enum(["true", "false"])
+      .transform((v) => v === "true")
+      .optional()
+      .openapi({ description: "May one control serve several attending deals (default false)" }),
+    exact: keyList(matchExactKeys)
+      .optional()
+      .openapi({ description: "Exact match keys besides the stage at the event (default segment)" }),
+    nearest: keyList(matchNearestKeys)
+      .optional()
+      .openapi({ description: "Nearest match keys (default amount,age)" }),
     stallDays: daysList.optional(),
     windowsDays: daysList.optional(),
     lookbackDays: z.coerce.number().int().min(1).max(730).optional(),
