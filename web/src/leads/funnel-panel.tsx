@@ -13,7 +13,7 @@ export function FunnelPanel({ funnel }: { funnel: Funnel }) {
           broke.
         </p>
         <div className="table-scroll">
-          <table className="data-table">
+          <table className="data-table lead-compact">
             <thead>
               <tr>
                 <th scope="col">Link</th>
@@ -23,13 +23,13 @@ export function FunnelPanel({ funnel }: { funnel: Funnel }) {
                 <th scope="col" className="num">
                   Of captured
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num phone-hide">
                   From previous
                 </th>
                 <th scope="col" className="num">
                   Lost here
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num phone-hide">
                   Passed on its own
                 </th>
               </tr>
@@ -44,13 +44,13 @@ export function FunnelPanel({ funnel }: { funnel: Funnel }) {
                   <td className="num" data-label="Of captured">
                     {pct(l.shareOfCaptured)}
                   </td>
-                  <td className="num" data-label="From previous">
+                  <td className="num phone-hide" data-label="From previous">
                     {pct(l.conversionFromPrevious)}
                   </td>
                   <td className="num" data-label="Lost here">
                     {l.dropped}
                   </td>
-                  <td className="num" data-label="Passed on its own">
+                  <td className="num phone-hide" data-label="Passed on its own">
                     {l.passed}
                   </td>
                 </tr>
@@ -114,14 +114,14 @@ function ConversionTable({
       <h2 id={id}>{title}</h2>
       {note && <p className="muted small">{note}</p>}
       <div className="table-scroll">
-        <table className="data-table">
+        <table className="data-table lead-compact">
           <thead>
             <tr>
               <th scope="col">Group</th>
               <th scope="col" className="num">
                 Leads
               </th>
-              <th scope="col" className="num">
+              <th scope="col" className="num phone-hide">
                 Within SLA
               </th>
               <th scope="col" className="num">
@@ -139,7 +139,7 @@ function ConversionTable({
                 <td className="num" data-label="Leads">
                   {g.leads}
                 </td>
-                <td className="num" data-label="Within SLA">
+                <td className="num phone-hide" data-label="Within SLA">
                   {g.followedUpWithinSla}
                 </td>
                 <td className="num" data-label="Responded">
