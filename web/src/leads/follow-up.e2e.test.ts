@@ -439,6 +439,18 @@ describe("lead follow-up", () => {
     expect(await kinds.getByRole("row", { name: /With context/ }).innerText()).toContain(
       `${converted} (${Math.round((converted / contextual.length) * 100)}%)`,
     );
+    // The list puts the leads nobody followed up, now past their SLA, first.
+    const people = await page
+      .getByRole("region", { name: "Leads of this event, most pressing first" })
+      .getByRole("rowheader")
+      .allInnerTexts();
+    const neverFollowed = plan.flatMap((p, i) => (p.followUp ? [] : [`Buyer ${i}`]));
+    expect(
+      people
+        .slice(0, neverFollowed.length)
+        .map((t) => t.split(" · ")[0])
+        .sort(),
+    ).toEqual(neverFollowed.sort());
     await page.screenshot({ path: ".tmp/e2e/lead-lift.png", fullPage: true });
     expect(errors).toEqual([]);
   });

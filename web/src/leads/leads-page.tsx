@@ -32,6 +32,15 @@ export function LeadsPage() {
 const WINDOWS = [14, 30, 60, 90, 180, 365];
 const DEFAULT_WINDOW = 90;
 
+/** Most pressing first: overdue, then due soonest; the rest (followed up) newest capture first. */
+export function byUrgency(a: LeadItem, b: LeadItem): number {
+  const rank = (l: LeadItem) => (l.slaState === "overdue" ? 0 : l.slaState === "due" ? 1 : 2);
+  const r = rank(a) - rank(b);
+  if (r !== 0) return r;
+  if (rank(a) < 2) return (a.slaDueAt ?? "").localeCompare(b.slaDueAt ?? "");
+  return b.capturedAt.localeCompare(a.capturedAt);
+}
+
 function overviewPath(eventId: string | null, windowDays: number): string {
   const query = new URLSearchParams();
   if (eventId) query.set("event", eventId);
@@ -141,7 +150,7 @@ function LeadsOverview({ eventId, windowDays }: { eventId: string | null; window
 
           <section className="panel panel-flush" aria-labelledby="leads-title">
             <h2 id="leads-title" className="visually-hidden">
-              Leads
+              Leads of this event, most pressing first
             </h2>
             {state.leads.length === 0 ? (
               <p className="empty">No leads captured at this event yet.</p>
@@ -157,7 +166,7 @@ function LeadsOverview({ eventId, windowDays }: { eventId: string | null; window
                   </tr>
                 </thead>
                 <tbody>
-                  {state.leads.map((l) => (
+                  {[...state.leads].sort(byUrgency).map((l) => (
                     <tr key={l.id}>
                       <th scope="row">
                         <Link to={`/leads/${l.id}`}>{l.person.name}</Link>
