@@ -1,6 +1,6 @@
-// Browser test of the phone capture page (the issue's proof): offline capture, back online, the lead appears once.
-// It runs with the e2e suite's helpers (built web app, real server, Debian's Chromium); the e2e config must include
-// web/src/**/*.e2e.test.ts for \`npm run test:e2e\` to pick it up.
+// Browser test of the phone capture page: offline capture, back online, the first answer lost after the server
+// recorded the capture, the replay recognised, and the lead appears once. It runs with the e2e suite's helpers
+// (built web app, real server, Debian's Chromium).
 import { mkdirSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { Browser } from "playwright-core";
