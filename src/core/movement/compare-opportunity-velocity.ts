@@ -40,7 +40,13 @@ export type OpportunityVelocity =
       /** By covariate name; "age_at_event_days" when matched on age. */
       balance: Record<string, CovariateBalance>;
       survival: SurvivalComparison;
-      matches: { treatedId: string; controlIds: string[] }[];
+      /** Matched sets by id, with each member's time to next stage (days; moved false = censored at the as-of date). */
+      matches: {
+        treatedId: string;
+        controlIds: string[];
+        treated: { days: number; moved: boolean };
+        controls: { days: number; moved: boolean }[];
+      }[];
       unmeasurableTreated: { id: string; reason: UnmeasurableReason | "closed_at_event" }[];
       unmatchedTreated: { id: string; reason: UnmatchedReason }[];
     }
@@ -103,10 +109,16 @@ export function compareOpportunityVelocity<T extends VelocityOpportunity>(
     return { ...r, unmeasurableTreated };
   }
   const k = r.sets.k;
-  const matches = Array.from(r.sets.treated, (t, s) => ({
-    treatedId: sorted[t]!.id,
-    controlIds: Array.from(r.sets.controls.subarray(s * k, s * k + k), (c) => sorted[c]!.id),
-  }));
+  const timing = (i: number) => ({ days: movement.timeToNextDays[i]!, moved: movement.moved[i] === 1 });
+  const matches = Array.from(r.sets.treated, (t, s) => {
+    const controls = r.sets.controls.subarray(s * k, s * k + k);
+    return {
+      treatedId: sorted[t]!.id,
+      controlIds: Array.from(controls, (c) => sorted[c]!.id),
+      treated: timing(t),
+      controls: Array.from(controls, timing),
+    };
+  });
   return {
     status: "compared",
     treated: r.treated,

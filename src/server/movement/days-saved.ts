@@ -21,28 +21,33 @@ export interface TimedSet {
   controls: readonly TimeToMove[];
 }
 
-/** Restricted mean (∫0^H S(t) dt) of a weighted Kaplan–Meier curve; rows sorted by days, moves before censorings. */
+/**
+ * Restricted mean (∫0^H S(t) dt) of a weighted Kaplan–Meier curve over rows sorted by days (moves before
+ * censorings), of which only the first `cut` (those before the horizon) are read. A row weighs its base weight times
+ * its matched set's count; `total` is the weight of all rows, so rows at or past the horizon are never read.
+ */
 function restrictedMean(
-  days: Float64Array,
-  moved: Uint8Array,
-  weight: Float64Array,
+  g: { days: Float64Array; moved: Uint8Array; base: Float64Array; set: Int32Array },
+  counts: ArrayLike<number>,
+  cut: number,
+  total: number,
   horizon: number,
 ): number {
-  let atRisk = 0;
-  for (let i = 0; i < weight.length; i++) atRisk += weight[i]!;
+  const { days, moved, base, set } = g;
+  let atRisk = total;
   if (!(atRisk > 0)) return Number.NaN;
   let s = 1;
   let last = 0;
   let area = 0;
   let i = 0;
-  const n = days.length;
-  while (i < n && days[i]! < horizon) {
+  while (i < cut) {
     const t = days[i]!;
     let events = 0;
     let leaving = 0;
-    while (i < n && days[i] === t) {
-      if (moved[i]) events += weight[i]!;
-      leaving += weight[i]!;
+    while (i < cut && days[i] === t) {
+      const w = base[i]! * counts[set[i]!]!;
+      if (moved[i]) events += w;
+      leaving += w;
       i++;
     }
     area += s * (t - last);
@@ -51,6 +56,18 @@ function restrictedMean(
     atRisk -= leaving;
   }
   return area + s * (horizon - last);
+}
+
+/** Index of the first row at or past the horizon (rows sorted by days). */
+function cutAt(days: Float64Array, horizon: number): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (days[mid]! < horizon) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function sortGroup(rows: { days: number; moved: boolean; set: number; w: number }[]) {
@@ -92,26 +109,23 @@ export function restrictedMeanDaysSaved(
       s.controls.map((x) => ({ days: x.days, moved: x.moved, set: i, w: 1 / s.controls.length })),
     ),
   );
-  const tw = new Float64Array(t.days.length);
-  const cw = new Float64Array(c.days.length);
-  const weigh = (counts: ArrayLike<number>) => {
-    for (let i = 0; i < tw.length; i++) tw[i] = t.base[i]! * counts[t.set[i]!]!;
-    for (let i = 0; i < cw.length; i++) cw[i] = c.base[i]! * counts[c.set[i]!]!;
-  };
-  const ones = new Float64Array(sets.length).fill(1);
-  weigh(ones);
-  const treatedMean = restrictedMean(t.days, t.moved, tw, horizonDays);
-  const controlMean = restrictedMean(c.days, c.moved, cw, horizonDays);
+  // Each matched set weighs 1 on each side (its controls 1/k each), so a group's total weight is the sum of the set
+  // counts: n for the data, n for every resample. Only rows before the horizon are read.
+  const tCut = cutAt(t.days, horizonDays);
+  const cCut = cutAt(c.days, horizonDays);
+  const n = sets.length;
+  const ones = new Int32Array(n).fill(1);
+  const treatedMean = restrictedMean(t, ones, tCut, n, horizonDays);
+  const controlMean = restrictedMean(c, ones, cCut, n, horizonDays);
   const estimate = controlMean - treatedMean;
   const rng = createRng(seed);
-  const counts = new Float64Array(sets.length);
+  // The same draws as `n` calls of rng.int(n) per resample, in order, only faster.
+  const counts = new Int32Array(n);
   const samples = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    counts.fill(0);
-    for (let j = 0; j < sets.length; j++) counts[rng.int(sets.length)]! += 1;
-    weigh(counts);
+    rng.multinomialCounts(counts, n);
     samples[r] =
-      restrictedMean(c.days, c.moved, cw, horizonDays) - restrictedMean(t.days, t.moved, tw, horizonDays);
+      restrictedMean(c, counts, cCut, n, horizonDays) - restrictedMean(t, counts, tCut, n, horizonDays);
   }
   const { ci } = percentileInterval(samples, level);
   return { estimate, ci, horizonDays, treatedMean, controlMean, sets: sets.length };
@@ -151,12 +165,15 @@ export function velocityLiftWithin(
       }
     }
   });
+  // Only sets with a mover (on either side) enter the statistic.
+  const active: number[] = [];
+  for (let i = 0; i < n; i++) if (tn[i]! > 0 || cn[i]! > 0) active.push(i);
   const stat = (weights: ArrayLike<number>): number => {
     let a = 0;
     let an = 0;
     let b = 0;
     let bn = 0;
-    for (let i = 0; i < n; i++) {
+    for (const i of active) {
       const w = weights[i]!;
       if (w === 0) continue;
       a += w * ts[i]!;
@@ -176,11 +193,10 @@ export function velocityLiftWithin(
       invalidResamples: 0,
       note: "no attending deal or no matched control moved within the window",
     };
-  const counts = new Float64Array(n);
+  const counts = new Int32Array(n);
   const samples = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    counts.fill(0);
-    for (let j = 0; j < n; j++) counts[rng.int(n)]! += 1;
+    rng.multinomialCounts(counts, n);
     samples[r] = stat(counts);
   }
   const { ci, invalid } = percentileInterval(samples, options.level ?? 0.95);

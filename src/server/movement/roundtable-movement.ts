@@ -16,7 +16,7 @@ import {
   stallReason,
 } from "../../core/movement/stall-reasons.ts";
 import type { Database } from "../../db/client.ts";
-import { restrictedMeanDaysSaved, timedSets, velocityLiftWithin } from "./days-saved.ts";
+import { restrictedMeanDaysSaved, type TimedSet, velocityLiftWithin } from "./days-saved.ts";
 import {
   type AnalysisOptions,
   checkAsOf,
@@ -280,9 +280,12 @@ export function analyzeRoundtable(
   const controlsOf = new Map<string, string[]>();
   const compared = compareOpportunityVelocity(candidates, velocityOptions);
   let velocity: VelocitySummary;
+  // Time to next stage of each matched set, for days saved and the velocity lift.
+  let sets: TimedSet[] = [];
   if (compared.status === "compared") {
     const { matches, unmeasurableTreated: _u, ...rest } = compared;
     for (const m of matches) controlsOf.set(m.treatedId, m.controlIds);
+    sets = matches.map((m) => ({ treated: m.treated, controls: m.controls }));
     velocity = rest;
   } else {
     const { unmeasurableTreated: _u, ...rest } = compared;
@@ -412,11 +415,6 @@ export function analyzeRoundtable(
   // Days saved within the horizon (restricted mean time to next stage, controls minus attendees), and the velocity
   // lift among deals that moved within the lift window, both over the matched sets.
   const horizonDays = Math.min(options.daysSavedHorizon ?? 90, observedDays);
-  const sets = timedSets(
-    opportunities.map((o) => ({ id: o.id, stages: o.stages })),
-    controlsOf,
-    { eventAt: eventAtMs, asOf: asOfMs },
-  );
   const boot = {
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
