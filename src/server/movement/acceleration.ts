@@ -144,13 +144,17 @@ export interface RoiAcceleration {
   /** Enters ROI: `valueMinor` when its 95% interval excludes 0 (as for won-deal acceleration), else 0. */
   value: number;
   counted: boolean;
-  detail: EventAcceleration;
+  /** The measure behind the value; null at horizon 0, where no time has passed. */
+  detail: EventAcceleration | null;
 }
 
 /**
- * The pipeline acceleration of an executive roundtable at each ROI horizon that has been reached: as known on the
- * horizon's day (event end + h days), days saved to the next stage within h days × weighted daily value × matched
- * deals. Like the won-deal acceleration of other events, it counts only when its interval excludes 0.
+ * The pipeline acceleration of an executive roundtable at each ROI horizon that has been reached: days saved to the
+ * next stage within h days of the event × weighted daily value × matched deals. Like the won-deal acceleration of
+ * other events, it counts only when its interval excludes 0. One matched comparison, as known on the last reached
+ * horizon's day, serves every horizon: within h days only what happened by event end + h counts, which was known
+ * that day. (Controls exclude accounts at another roundtable by the comparison's day, not by each horizon's: an
+ * attendance after h cannot touch the first h days.) Horizon 0 saves nothing by definition: 0, not computed.
  */
 export async function roundtableRoiAcceleration(
   db: Database,
@@ -160,16 +164,38 @@ export async function roundtableRoiAcceleration(
   now: number,
 ): Promise<Map<number, RoiAcceleration>> {
   const out = new Map<number, RoiAcceleration>();
-  for (const horizon of horizons) {
-    const asOf = horizonInstant(event.endsAt, horizon);
-    if (asOf > now) continue;
-    const detail = await eventAccelerationValue(db, orgId, event.id, {
-      asOf: new Date(asOf),
-      horizonDays: Math.max(horizon, 1),
-    });
+  const reached = horizons.filter((h) => horizonInstant(event.endsAt, h) <= now);
+  const measured = reached.filter((h) => h > 0);
+  if (measured.length === 0) {
+    for (const h of reached) out.set(h, { horizon: h, value: 0, counted: false, detail: null });
+    return out;
+  }
+  const last = Math.max(...measured);
+  const report = await roundtableMovement(db, orgId, event.id, {
+    asOf: new Date(horizonInstant(event.endsAt, last)),
+    daysSavedHorizons: measured,
+  });
+  const base = accelerationOfReport(report);
+  for (const h of reached) {
+    const at = report.outcomes.daysSavedAt.find((d) => d.asked === h);
+    if (!at) {
+      out.set(h, { horizon: h, value: 0, counted: false, detail: null });
+      continue;
+    }
+    const d = at.daysSaved;
+    const detail: EventAcceleration = {
+      ...base,
+      horizonDays: d.horizonDays,
+      asOf: new Date(horizonInstant(event.endsAt, h)).toISOString(),
+      ...accelerationValue({
+        daysSaved: { estimate: d.estimate, ci: d.ci, ...(d.note ? { note: d.note } : {}) },
+        dailyValueMinor: base.dailyValueMinor,
+        deals: base.deals,
+      }),
+    };
     const ci = detail.ciMinor;
     const counted = detail.valueMinor !== null && ci !== null && (ci[0] > 0 || ci[1] < 0);
-    out.set(horizon, { horizon, value: counted ? detail.valueMinor! : 0, counted, detail });
+    out.set(h, { horizon: h, value: counted ? detail.valueMinor! : 0, counted, detail });
   }
   return out;
 }

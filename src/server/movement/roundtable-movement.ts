@@ -54,6 +54,8 @@ export interface RoundtableOptions extends AnalysisOptions {
   nearest?: readonly MatchNearestKey[];
   /** Horizon of the days-saved measure (default 90 days, capped by the follow-up). */
   daysSavedHorizon?: number;
+  /** More days-saved horizons measured on the same matched sets (`outcomes.daysSavedAt`), each capped likewise. */
+  daysSavedHorizons?: readonly number[];
   /** Window of the velocity lift (default 60 days). */
   liftWindowDays?: number;
   /** Look-back that defines "already engaged" and the "before" coverage window (default 90 days). */
@@ -123,6 +125,8 @@ export interface RoundtableMovement {
     velocity: VelocitySummary;
     /** Days saved per attending deal within the horizon (see acceleration.ts), with a matched-set bootstrap interval. */
     daysSaved: ReturnType<typeof restrictedMeanDaysSaved>;
+    /** Days saved at each of `daysSavedHorizons` (asked horizon, and the measure within it), in the order asked. */
+    daysSavedAt: { asked: number; daysSaved: ReturnType<typeof restrictedMeanDaysSaved> }[];
     /** 1 − mean days to next stage of attending deals that moved within the window / the same for matched controls. */
     velocityLift: ReturnType<typeof velocityLiftWithin>;
     /** Account-level stall shares at each horizon. */
@@ -414,13 +418,19 @@ export function analyzeRoundtable(
   });
   // Days saved within the horizon (restricted mean time to next stage, controls minus attendees), and the velocity
   // lift among deals that moved within the lift window, both over the matched sets.
-  const horizonDays = Math.min(options.daysSavedHorizon ?? 90, observedDays);
   const boot = {
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   };
-  const daysSaved =
-    horizonDays > 0 ? restrictedMeanDaysSaved(sets, horizonDays, boot) : restrictedMeanDaysSaved([], 1, boot);
+  const daysSavedWithin = (h: number) => {
+    const capped = Math.min(h, observedDays);
+    return capped > 0 ? restrictedMeanDaysSaved(sets, capped, boot) : restrictedMeanDaysSaved([], 1, boot);
+  };
+  const daysSaved = daysSavedWithin(options.daysSavedHorizon ?? 90);
+  const daysSavedAt = (options.daysSavedHorizons ?? []).map((asked) => ({
+    asked,
+    daysSaved: daysSavedWithin(asked),
+  }));
   const velocityLift = velocityLiftWithin(sets, options.liftWindowDays ?? 60, boot);
 
   const withPeople = accountRows.filter((a) => a.coverage.roles.some((r) => r.people > 0));
@@ -454,6 +464,7 @@ export function analyzeRoundtable(
     outcomes: {
       velocity,
       daysSaved,
+      daysSavedAt,
       velocityLift,
       stallShare,
       opportunityStallShare,
