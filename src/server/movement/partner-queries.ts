@@ -47,18 +47,28 @@ export async function loadPartners(
     other: number;
   }>(
     tx,
-    sql`select pa.id, pa.name, pa.tier,
-          (select count(*)::int from people p where p.org_id = pa.org_id and p.partner_id = pa.id
-             and p.id in ${attendedPeopleSql(orgId, eventId)}) as attendees,
-          (select count(*)::int from people p where p.org_id = pa.org_id and p.partner_id = pa.id
-             and p.id in (select c.person_id from check_ins c join events e on e.org_id = c.org_id and e.id = c.event_id
-                           where c.org_id = ${orgId} and c.direction = 'entry' and c.event_id <> ${eventId}
-                             and e.type = 'partner_event' and e.starts_at <= ${asOf.toISOString()}::timestamptz
-                          union
-                          select r.person_id from registrations r join events e on e.org_id = r.org_id and e.id = r.event_id
-                           where r.org_id = ${orgId} and r.attended and r.status <> 'cancelled' and r.event_id <> ${eventId}
-                             and e.type = 'partner_event' and e.starts_at <= ${asOf.toISOString()}::timestamptz)) as other
-        from partners pa where pa.org_id = ${orgId} order by pa.id`,
+    // Each attended set is built once and counted per partner in one pass (a count per partner over the sets ran
+    // them again for every partner: minutes on a large organization).
+    sql`with here as materialized (select distinct person_id from ${attendedPeopleSql(orgId, eventId)} h(person_id)),
+        elsewhere as materialized (
+          select c.person_id from check_ins c join events e on e.org_id = c.org_id and e.id = c.event_id
+           where c.org_id = ${orgId} and c.direction = 'entry' and c.event_id <> ${eventId}
+             and e.type = 'partner_event' and e.starts_at <= ${asOf.toISOString()}::timestamptz
+          union
+          select r.person_id from registrations r join events e on e.org_id = r.org_id and e.id = r.event_id
+           where r.org_id = ${orgId} and r.attended and r.status <> 'cancelled' and r.event_id <> ${eventId}
+             and e.type = 'partner_event' and e.starts_at <= ${asOf.toISOString()}::timestamptz),
+        counted as (
+          select p.partner_id,
+                 count(*) filter (where p.id in (select person_id from here))::int as attendees,
+                 count(*) filter (where p.id in (select person_id from elsewhere))::int as other
+            from people p
+           where p.org_id = ${orgId} and p.partner_id is not null
+             and (p.id in (select person_id from here) or p.id in (select person_id from elsewhere))
+           group by p.partner_id)
+        select pa.id, pa.name, pa.tier, coalesce(k.attendees, 0) as attendees, coalesce(k.other, 0) as other
+          from partners pa left join counted k on k.partner_id = pa.id
+         where pa.org_id = ${orgId} order by pa.id`,
   );
   return list.map((p) => ({
     id: p.id,
