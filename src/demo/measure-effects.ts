@@ -140,8 +140,9 @@ async function measureRoundtable(
 
 /**
  * Leads captured at least 90 days before now. Converted: the lead's opportunity opened within 90 days of capture.
- * Contextual-within-24h: some contextual lead follow-up sent within 24 hours of capture; comparison: leads with a sent
- * follow-up but none contextual within 24 hours (generic or late). Lift = difference of conversion rates.
+ * Judged by the lead's first sent follow-up (ties by id), as the funnel judges it: contextual-within-24h when that one
+ * is contextual and sent within 24 hours of capture; comparison: leads whose first sent follow-up is generic or late.
+ * Lift = difference of conversion rates.
  */
 async function measureContextual(db: Database, org: string, asOf: string): Promise<Realised> {
   const groups = await rows<{ grp: string; n: Num; converted: Num }>(
@@ -156,12 +157,14 @@ async function measureContextual(db: Database, org: string, asOf: string): Promi
     g as (
       select l.*,
         case
-          when exists (select 1 from follow_ups f where f.org_id = ${org} and f.lead_id = l.id and f.contextual
-                       and f.sent_at is not null and f.sent_at <= l.captured_at + interval '24 hours') then 'contextual_24h'
-          when exists (select 1 from follow_ups f where f.org_id = ${org} and f.lead_id = l.id and f.sent_at is not null) then 'generic_or_late'
-          else 'none'
+          when f.id is null then 'none'
+          when f.contextual and f.sent_at <= l.captured_at + interval '24 hours' then 'contextual_24h'
+          else 'generic_or_late'
         end as grp
-      from l
+      from l left join lateral (
+        select f.id, f.contextual, f.sent_at from follow_ups f
+         where f.org_id = ${org} and f.lead_id = l.id and f.status in ('sent', 'done') and f.sent_at is not null
+         order by f.sent_at, f.id limit 1) f on true
     )
     select grp, count(*) as n, count(*) filter (where converted) as converted from g group by grp`,
   );
