@@ -69,7 +69,13 @@ export function compareOpportunityVelocity<T extends VelocityOpportunity>(
   opportunities: readonly T[],
   options: OpportunityVelocityOptions<T>,
 ): OpportunityVelocity {
-  const sorted = [...opportunities].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Loaders usually return rows in id order: check before sorting a copy.
+  let inOrder = true;
+  for (let i = 1; i < opportunities.length && inOrder; i++)
+    inOrder = opportunities[i - 1]!.id <= opportunities[i]!.id;
+  const sorted = inOrder
+    ? opportunities
+    : [...opportunities].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.id === sorted[i - 1]!.id)
       throw new AppError("validation", `duplicate opportunity id ${sorted[i]!.id}`, "id");

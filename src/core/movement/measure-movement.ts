@@ -295,11 +295,30 @@ export function encodeAndMeasure(
   const entered: number[] = [];
   const events = new Float64Array(opportunities.length);
   opportunities.forEach((opp, i) => {
-    const entries = (opp.stages ?? []).map((e) => ({ code: codeOf(e.stage), t: toMs(e.enteredAt) }));
-    const sorted = entries.some((e) => Number.isNaN(e.t)) ? entries : entries.sort((a, b) => a.t - b.t);
-    for (const e of sorted) {
-      stage.push(e.code);
-      entered.push(e.t);
+    const history = opp.stages ?? [];
+    // Histories usually arrive in time order: copy them straight; otherwise sort a copy (ties keep input order).
+    let ordered = true;
+    let previous = Number.NEGATIVE_INFINITY;
+    for (const e of history) {
+      const t = toMs(e.enteredAt);
+      if (!(t >= previous)) {
+        ordered = false;
+        break;
+      }
+      previous = t;
+    }
+    if (ordered) {
+      for (const e of history) {
+        stage.push(codeOf(e.stage));
+        entered.push(toMs(e.enteredAt));
+      }
+    } else {
+      const entries = history.map((e) => ({ code: codeOf(e.stage), t: toMs(e.enteredAt) }));
+      const sorted = entries.some((e) => Number.isNaN(e.t)) ? entries : entries.sort((a, b) => a.t - b.t);
+      for (const e of sorted) {
+        stage.push(e.code);
+        entered.push(e.t);
+      }
     }
     offsets[i + 1] = stage.length;
     events[i] = opp.eventAt === undefined ? eventAt : toMs(opp.eventAt);
