@@ -19,8 +19,13 @@ import {
 import type { Database, Tx } from "../../db/client.ts";
 import { rows } from "../../db/client.ts";
 import { eventCosts, events } from "../../db/schema/index.ts";
-import { roundtableRoiAcceleration } from "../movement/acceleration.ts";
+import {
+  type RoiAcceleration,
+  reachedHorizons,
+  roundtableRoiAcceleration,
+} from "../movement/acceleration.ts";
 import { movementOutcomes } from "../movement/movement-outcomes.ts";
+import { type RoundtableMovement, roundtableMovement } from "../movement/roundtable-movement.ts";
 import { type EventIndicators, eventIndicators } from "./event-indicators.ts";
 import { type JourneyScope, type LoadInfo, loadDeals } from "./load-deals.ts";
 
@@ -121,10 +126,29 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   // Executive roundtables are valued on open pipeline reaching its next stage sooner than at matched accounts
   // (docs/movement.md); every other event on won deals closing sooner (docs/roi.md). Never both: one deal's time
   // saved would count twice.
-  const pipelineAcceleration =
-    event.type === "executive_roundtable"
-      ? await roundtableRoiAcceleration(db, orgId, { id: eventId, endsAt }, ROI_HORIZONS, now)
-      : null;
+  const ledgerAsOf = new Date(asOf);
+  const daysSavedHorizon = Math.max(horizon, 1);
+  let pipelineAcceleration: Map<number, RoiAcceleration> | null = null;
+  let roundtable: RoundtableMovement | undefined;
+  if (event.type === "executive_roundtable") {
+    const { measured } = reachedHorizons(endsAt, ROI_HORIZONS, now);
+    // Read on or after the last reached horizon, the ledger's comparison serves the ROI curve too: one comparison.
+    if (measured.length > 0 && asOf >= horizonInstant(endsAt, Math.max(...measured)) && asOf >= startsAt) {
+      roundtable = await roundtableMovement(db, orgId, eventId, {
+        asOf: ledgerAsOf,
+        daysSavedHorizon,
+        daysSavedHorizons: measured,
+      });
+    }
+    pipelineAcceleration = await roundtableRoiAcceleration(
+      db,
+      orgId,
+      { id: eventId, endsAt },
+      ROI_HORIZONS,
+      now,
+      roundtable,
+    );
+  }
   const roi = roiCurve(deals, {
     ...common,
     cost,
@@ -137,10 +161,7 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   // Pipeline movement and behaviour change against comparable accounts, partners or reps, read on the same day.
   const movement =
     MOVEMENT_TYPES.has(event.type) && asOf >= startsAt
-      ? await movementOutcomes(db, orgId, eventId, {
-          asOf: new Date(asOf),
-          daysSavedHorizon: Math.max(horizon, 1),
-        })
+      ? await movementOutcomes(db, orgId, eventId, { asOf: ledgerAsOf, daysSavedHorizon }, roundtable)
       : [];
   return {
     event: {

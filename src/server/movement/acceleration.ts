@@ -148,13 +148,21 @@ export interface RoiAcceleration {
   detail: EventAcceleration | null;
 }
 
+/** The ROI horizons reached by `now`, and those among them that need a measure (horizon 0 saves nothing). */
+export function reachedHorizons(endsAt: number, horizons: readonly number[], now: number) {
+  const reached = horizons.filter((h) => horizonInstant(endsAt, h) <= now);
+  return { reached, measured: reached.filter((h) => h > 0) };
+}
+
 /**
  * The pipeline acceleration of an executive roundtable at each ROI horizon that has been reached: days saved to the
  * next stage within h days of the event × weighted daily value × matched deals. Like the won-deal acceleration of
  * other events, it counts only when its interval excludes 0. One matched comparison, as known on the last reached
- * horizon's day, serves every horizon: within h days only what happened by event end + h counts, which was known
- * that day. (Controls exclude accounts at another roundtable by the comparison's day, not by each horizon's: an
+ * horizon's day or later, serves every horizon: within h days only what happened by event end + h counts, which was
+ * known that day. (Controls exclude accounts at another roundtable by the comparison's day, not by each horizon's: an
  * attendance after h cannot touch the first h days.) Horizon 0 saves nothing by definition: 0, not computed.
+ * `shared` is a report already computed with `daysSavedHorizons` covering the measured horizons (the event report
+ * passes the ledger's when it is read on or after the last reached horizon).
  */
 export async function roundtableRoiAcceleration(
   db: Database,
@@ -162,23 +170,31 @@ export async function roundtableRoiAcceleration(
   event: { id: string; endsAt: number },
   horizons: readonly number[],
   now: number,
+  shared?: RoundtableMovement,
 ): Promise<Map<number, RoiAcceleration>> {
+  const { reached, measured } = reachedHorizons(event.endsAt, horizons, now);
+  const report =
+    measured.length === 0
+      ? null
+      : (shared ??
+        (await roundtableMovement(db, orgId, event.id, {
+          asOf: new Date(horizonInstant(event.endsAt, Math.max(...measured))),
+          daysSavedHorizons: measured,
+        })));
+  return roiAccelerationOfReport(report, event.endsAt, reached);
+}
+
+/** Per reached horizon, the acceleration ROI counts, read off one roundtable report (see roundtableRoiAcceleration). */
+export function roiAccelerationOfReport(
+  report: RoundtableMovement | null,
+  endsAt: number,
+  reached: readonly number[],
+): Map<number, RoiAcceleration> {
   const out = new Map<number, RoiAcceleration>();
-  const reached = horizons.filter((h) => horizonInstant(event.endsAt, h) <= now);
-  const measured = reached.filter((h) => h > 0);
-  if (measured.length === 0) {
-    for (const h of reached) out.set(h, { horizon: h, value: 0, counted: false, detail: null });
-    return out;
-  }
-  const last = Math.max(...measured);
-  const report = await roundtableMovement(db, orgId, event.id, {
-    asOf: new Date(horizonInstant(event.endsAt, last)),
-    daysSavedHorizons: measured,
-  });
-  const base = accelerationOfReport(report);
+  const base = report ? accelerationOfReport(report) : null;
   for (const h of reached) {
-    const at = report.outcomes.daysSavedAt.find((d) => d.asked === h);
-    if (!at) {
+    const at = report?.outcomes.daysSavedAt.find((d) => d.asked === h);
+    if (!at || !base) {
       out.set(h, { horizon: h, value: 0, counted: false, detail: null });
       continue;
     }
@@ -186,7 +202,7 @@ export async function roundtableRoiAcceleration(
     const detail: EventAcceleration = {
       ...base,
       horizonDays: d.horizonDays,
-      asOf: new Date(horizonInstant(event.endsAt, h)).toISOString(),
+      asOf: new Date(horizonInstant(endsAt, h)).toISOString(),
       ...accelerationValue({
         daysSaved: { estimate: d.estimate, ci: d.ci, ...(d.note ? { note: d.note } : {}) },
         dailyValueMinor: base.dailyValueMinor,

@@ -3,7 +3,7 @@ import { accelerationOfReport } from "./acceleration.ts";
 import { type AnalysisOptions, loadEvent } from "./event-context.ts";
 import { kickoffImpact } from "./kickoff-impact.ts";
 import { partnerImpact } from "./partner-impact.ts";
-import { roundtableMovement } from "./roundtable-movement.ts";
+import { type RoundtableMovement, roundtableMovement } from "./roundtable-movement.ts";
 
 /**
  * One entry of the outcomes ledger (kept apart from indicators, never blended into a score): what was measured,
@@ -35,11 +35,13 @@ export async function movementOutcomes(
   orgId: string,
   eventId: string,
   options: AnalysisOptions & { daysSavedHorizon?: number },
+  /** A roundtable report already computed for these options (the event report shares it with ROI). */
+  roundtable?: RoundtableMovement,
 ): Promise<OutcomeEntry[]> {
   const event = await db.withOrg(orgId, (tx) => loadEvent(tx, orgId, eventId));
   const base = { ledger: "outcome" as const, eventId };
   if (event.type === "executive_roundtable") {
-    const r = await roundtableMovement(db, orgId, eventId, options);
+    const r = roundtable ?? (await roundtableMovement(db, orgId, eventId, options));
     const v = r.outcomes.velocity;
     const entries: OutcomeEntry[] = [];
     if (v.status === "compared") {
