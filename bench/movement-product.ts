@@ -2,6 +2,7 @@
  * Benchmark: the product's own roundtable movement path on 1M opportunities with 6M stage changes, from the database.
  *
  *   npx tsx bench/movement-product.ts [--opportunities 1000000] [--driver pglite|postgres|both] [--resamples 2000]
+ *     [--keep]   (PostgreSQL: keep the database, to study its plans; drop it yourself)
  *
  * It creates its own database (PGlite in memory; on PostgreSQL a fresh database on DATABASE_URL's server, dropped at
  * the end), loads one organization with COPY — accounts (5 opportunities each), opportunities with 6 stage changes
@@ -35,6 +36,7 @@ const flag = (name: string, fallback: string): string => {
 const N = Number(flag("opportunities", "1000000"));
 const RESAMPLES = Number(flag("resamples", "2000"));
 const DRIVER = flag("driver", process.env.DATABASE_URL ? "both" : "pglite");
+const KEEP = args.includes("--keep");
 const PER_ACCOUNT = 5;
 const ACCOUNTS = Math.ceil(N / PER_ACCOUNT);
 const EVENT = Date.UTC(2024, 5, 1, 17);
@@ -232,6 +234,7 @@ async function run(driver: "pglite" | "postgres", w: World, engineMs: number): P
     url.pathname = `/${name}`;
     db = await openDatabase({ databaseUrl: url.toString() });
     drop = async () => {
+      if (KEEP) return console.log(`kept database ${name}: drop it when done`);
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);

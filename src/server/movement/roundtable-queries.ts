@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { AppError } from "../../core/errors.ts";
 import { rows, type Tx } from "../../db/client.ts";
 import { attendedPeopleSql, pushTo, toMs } from "./event-context.ts";
 
@@ -71,8 +72,10 @@ export async function loadOpportunities(
       o.account_id in ${accounts}
       or (o.opened_at <= ${at}::timestamptz and (o.closed_at is null or o.closed_at > ${at}::timestamptz)
           and x.account_id is null))`;
-  // One row per opportunity with its history as a JSON array of [stage, ms] (oldest first, ties by id), read by an
-  // index probe per opportunity: a million opportunities come back as a million rows, not six million stage rows.
+  // One row per opportunity with its history as text (oldest first, ties by id), read by an index probe per
+  // opportunity: a million opportunities come back as a million rows, not six million stage rows. Entries are
+  // "ms<US>stage" joined by <RS> (ASCII unit and record separators): plain concatenation, about a third cheaper on
+  // the server than building JSON per entry.
   const opps = await rows<{
     id: string;
     account_id: string;
@@ -88,8 +91,8 @@ export async function loadOpportunities(
     sql`with other_attending as materialized (select distinct account_id from ${otherAttending} q)
         select o.id, o.account_id, o.name, o.owner_user_id, o.amount_minor, o.currency, a.segment,
           (o.account_id in ${accounts}) as treated,
-          (select json_agg(json_build_array(s.to_stage, (extract(epoch from s.changed_at) * 1000)::float8)
-                           order by s.changed_at, s.id)::text
+          (select string_agg((extract(epoch from s.changed_at) * 1000)::float8 || chr(31) || s.to_stage, chr(30)
+                             order by s.changed_at, s.id)
              from stage_changes s
             where s.org_id = o.org_id and s.opportunity_id = o.id and s.changed_at <= ${until}::timestamptz) as history
         from opportunities o join accounts a on a.org_id = o.org_id and a.id = o.account_id
@@ -106,10 +109,26 @@ export async function loadOpportunities(
     currency: o.currency,
     segment: o.segment,
     treated: o.treated,
-    stages: o.history
-      ? (JSON.parse(o.history) as [string, number][]).map(([stage, enteredAt]) => ({ stage, enteredAt }))
-      : [],
+    stages: o.history ? parseHistory(o.id, o.history) : [],
   }));
+}
+
+/** Reads "ms<US>stage<RS>ms<US>stage…"; a stage name holding either separator cannot be read and is refused. */
+function parseHistory(opportunityId: string, history: string): { stage: string; enteredAt: number }[] {
+  return history.split("\u001e").map((entry) => {
+    const cut = entry.indexOf("\u001f");
+    const ms = Number(entry.slice(0, cut));
+    // An infinite timestamp reads as NaN, which measurement lists as invalid_timestamp.
+    const enteredAt = Number.isFinite(ms) ? ms : Number.NaN;
+    const stage = entry.slice(cut + 1);
+    if (cut <= 0 || stage.includes("\u001f"))
+      throw new AppError(
+        "validation",
+        `opportunity ${opportunityId}: a stage name holds a control character (U+001E or U+001F)`,
+        "stage",
+      );
+    return { stage, enteredAt };
+  });
 }
 
 /** The attending accounts with their owner and people; people who attended are marked. */
