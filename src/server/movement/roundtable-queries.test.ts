@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
+import type { Database } from "../../db/client.ts";
+import { loadOpportunities } from "./roundtable-queries.ts";
+import { DAY, uid, World } from "./test-world.ts";
+
+const T0 = new Date("2025-03-01T18:00:00Z");
+const at = (days: number) => new Date(T0.getTime() + days * DAY);
+const EVENT = uid(9, 801);
+
+let db: Database;
+let orgId: string;
+let w: World;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  orgId = await createTestOrg(db);
+  w = new World(db, orgId);
+  await w.event(EVENT, "executive_roundtable", T0);
+  await w.account(uid(1, 801), "enterprise");
+  await w.person(uid(2, 801), { accountId: uid(1, 801) });
+  await w.attend(EVENT, uid(2, 801), T0);
+  // Stage names with commas, spaces, quotes and accents.
+  await w.opportunity(uid(3, 801), uid(1, 801), [
+    ["Discovery, early", at(-30)],
+    ['Proposal "sent" à l’étude', at(10)],
+    ["Negotiation", at(12.5)],
+  ]);
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const load = () => db.withOrg(orgId, (tx) => loadOpportunities(tx, orgId, EVENT, T0, at(60)));
+
+describe("loading opportunities around an event", () => {
+  it("reads each history in time order with its stage names as written, nothing after the as-of date", async () => {
+    await w.opportunity(uid(3, 802), uid(1, 801), [
+      ["discovery", at(-10)],
+      ["proposal", at(70)],
+    ]);
+    const rows = await load();
+    expect(rows.map((r) => [r.id, r.treated])).toEqual([
+      [uid(3, 801), true],
+      [uid(3, 802), true],
+    ]);
+    expect(rows[0]!.stages).toEqual([
+      { stage: "Discovery, early", enteredAt: at(-30).getTime() },
+      { stage: 'Proposal "sent" à l’étude', enteredAt: at(10).getTime() },
+      { stage: "Negotiation", enteredAt: at(12.5).getTime() },
+    ]);
+    expect(rows[1]!.stages).toEqual([{ stage: "discovery", enteredAt: at(-10).getTime() }]);
+  });
+
+  it("refuses, naming the deal, a stage name holding a separator control character", async () => {
+    await w.opportunity(uid(3, 803), uid(1, 801), [["pro\u001fposal", at(-5)]]);
+    await expect(load()).rejects.toMatchObject({
+      code: "validation",
+      field: "stage",
+      message: `opportunity ${uid(3, 803)}: a stage name holds a control character (U+001E or U+001F)`,
+    });
+  });
+});
