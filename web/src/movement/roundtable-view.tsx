@@ -31,48 +31,54 @@ function MovementTable({ r }: { r: RoundtableReport }) {
   const windows = r.accounts[0]?.activation.map((a) => a.days) ?? [14, 30, 60, 90];
   const rows = r.accounts.flatMap((a) => a.opportunities.map((o) => ({ account: a, o })));
   return (
-    <div className="panel panel-flush">
+    <div className="panel">
       <h2>Account movement</h2>
+      <p className="muted small">
+        Each attending account's opportunities: the stage at the event, stage changes within{" "}
+        {windows.join("/")} days of it, and the time to the next stage.
+      </p>
       {rows.length === 0 ? (
         <p className="muted">No attending account has an opportunity.</p>
       ) : (
-        <table className="data-table" aria-label="Account movement">
-          <thead>
-            <tr>
-              <th scope="col">Account</th>
-              <th scope="col">Opportunity</th>
-              <th scope="col">Stage at the event</th>
-              {windows.map((d) => (
-                <th key={d} scope="col" className="num">
-                  Moves within {d} d
+        <div className="table-scroll">
+          <table className="data-table" aria-label="Account movement">
+            <thead>
+              <tr>
+                <th scope="col">Account</th>
+                <th scope="col">Opportunity</th>
+                <th scope="col">Stage at the event</th>
+                {windows.map((d) => (
+                  <th key={d} scope="col" className="num">
+                    {d} d
+                  </th>
+                ))}
+                <th scope="col">Time to next stage</th>
+                <th scope="col" className="num">
+                  Matched controls
                 </th>
-              ))}
-              <th scope="col">Time to next stage</th>
-              <th scope="col" className="num">
-                Matched controls
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ account, o }) => (
-              <tr key={o.id}>
-                <th scope="row">{account.name}</th>
-                <td>{o.name}</td>
-                <td>{o.movement ? words(o.movement.stageAtEvent) : "–"}</td>
-                {windows.map((d) => {
-                  const c = o.movement?.changesWithin.find((w) => w.days === d);
-                  return (
-                    <td key={d} className="num">
-                      {c ? `${c.changes}${c.complete ? "" : " so far"}` : "–"}
-                    </td>
-                  );
-                })}
-                <td>{nextStageText(o)}</td>
-                <td className="num">{o.controlIds.length}</td>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map(({ account, o }) => (
+                <tr key={o.id}>
+                  <th scope="row">{account.name}</th>
+                  <td>{o.name}</td>
+                  <td>{o.movement ? words(o.movement.stageAtEvent) : "–"}</td>
+                  {windows.map((d) => {
+                    const c = o.movement?.changesWithin.find((w) => w.days === d);
+                    return (
+                      <td key={d} className="num">
+                        {c ? `${c.changes}${c.complete ? "" : " so far"}` : "–"}
+                      </td>
+                    );
+                  })}
+                  <td>{nextStageText(o)}</td>
+                  <td className="num">{o.controlIds.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
@@ -116,48 +122,50 @@ function CoverageTable({ r }: { r: RoundtableReport }) {
 
 function ActivationTable({ r }: { r: RoundtableReport }) {
   return (
-    <table className="data-table" aria-label="Activation signals">
-      <thead>
-        <tr>
-          <th scope="col">Account</th>
-          <th scope="col">Window</th>
-          <th scope="col" className="num">
-            Attendees engaged
-          </th>
-          <th scope="col" className="num">
-            Others engaged
-          </th>
-          <th scope="col" className="num">
-            New stakeholders
-          </th>
-          <th scope="col" className="num">
-            Follow-up meetings
-          </th>
-          <th scope="col" className="num">
-            Stage changes
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {r.accounts.flatMap((a) =>
-          a.activation.map((w) => (
-            <tr key={`${a.accountId}-${w.days}`}>
-              <th scope="row">{a.name}</th>
-              <td>
-                {w.days} days{w.complete ? "" : " (so far)"}
-              </td>
-              <td className="num">
-                {w.attendeesEngaged} of {w.attendees}
-              </td>
-              <td className="num">{w.othersEngaged}</td>
-              <td className="num">{w.newStakeholders}</td>
-              <td className="num">{w.meetings}</td>
-              <td className="num">{w.stageChanges}</td>
-            </tr>
-          )),
-        )}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="data-table" aria-label="Activation signals">
+        <thead>
+          <tr>
+            <th scope="col">Account</th>
+            <th scope="col">Window</th>
+            <th scope="col" className="num">
+              Attendees
+            </th>
+            <th scope="col" className="num">
+              Others
+            </th>
+            <th scope="col" className="num">
+              New
+            </th>
+            <th scope="col" className="num">
+              Meetings
+            </th>
+            <th scope="col" className="num">
+              Stage changes
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.accounts.flatMap((a) =>
+            a.activation.map((w) => (
+              <tr key={`${a.accountId}-${w.days}`}>
+                <th scope="row">{a.name}</th>
+                <td>
+                  {w.days} days{w.complete ? "" : " (so far)"}
+                </td>
+                <td className="num">
+                  {w.attendeesEngaged} of {w.attendees}
+                </td>
+                <td className="num">{w.othersEngaged}</td>
+                <td className="num">{w.newStakeholders}</td>
+                <td className="num">{w.meetings}</td>
+                <td className="num">{w.stageChanges}</td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -333,9 +341,9 @@ export function RoundtableView({ eventId }: { eventId: string }) {
       <div className="panel">
         <h2>Activation signals</h2>
         <p className="muted small">
-          Engagement after the event (touchpoints not tied to the event itself): attendees, other people of
-          the account, new stakeholders (no engagement in the look-back), follow-up meetings and stage
-          changes.
+          Engagement after the event (touchpoints not tied to the event itself), per window: attendees who
+          engaged, other people of the account, new stakeholders among them (no engagement in the look-back),
+          follow-up meetings and stage changes.
         </p>
         <ActivationTable r={r} />
       </div>
