@@ -54,7 +54,7 @@ function MovementTable({ r }: { r: RoundtableReport }) {
                 ))}
                 <th scope="col">Time to next stage</th>
                 <th scope="col" className="num">
-                  Matched controls
+                  Controls
                 </th>
               </tr>
             </thead>
