@@ -2,6 +2,7 @@ import { AppError } from "../../core/errors.ts";
 import type { Database } from "../../db/client.ts";
 import { events } from "../../db/schema/index.ts";
 import { defaultFormat, type EventType } from "../../db/schema/vocabulary.ts";
+import { scheduleStallSweep } from "../movement/movement-jobs.ts";
 import { eventJson, isUniqueViolation } from "./event-json.ts";
 import type { CreateEventInput } from "./schemas.ts";
 
@@ -21,15 +22,25 @@ export function slugify(name: string): string {
   return s || "event";
 }
 
-/** Creates an event; the format defaults from the type, and the slug from the name. */
-export async function createEvent(db: Database, orgId: string, userId: string, input: CreateEventInput) {
+/**
+ * Creates an event; the format defaults from the type, and the slug from the name. An executive roundtable also books
+ * the organization's daily stall sweep (idempotent), which schedules its 14/30/60-day stall checks once it has ended.
+ */
+export async function createEvent(
+  db: Database,
+  orgId: string,
+  userId: string,
+  input: CreateEventInput,
+  now: Date = new Date(),
+) {
   if (new Date(input.endsAt) < new Date(input.startsAt)) {
     throw new AppError("validation", "endsAt must not be before startsAt", "endsAt");
   }
   const slug = input.slug ?? slugify(input.name);
   try {
-    const [row] = await db.withOrg(orgId, (tx) =>
-      tx
+    const [row] = await db.withOrg(orgId, async (tx) => {
+      if (input.type === "executive_roundtable") await scheduleStallSweep(tx, orgId, now);
+      return tx
         .insert(events)
         .values({
           orgId,
@@ -49,8 +60,8 @@ export async function createEvent(db: Database, orgId: string, userId: string, i
           description: input.description ?? null,
           registrationQuestions: input.registrationQuestions ?? [],
         })
-        .returning(),
-    );
+        .returning();
+    });
     return eventJson(row!);
   } catch (error) {
     if (isUniqueViolation(error, "events_slug_key")) {

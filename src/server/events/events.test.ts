@@ -1,7 +1,8 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser, orgWithAdmin, signedIn, type TestApp, type TestUser, testApp } from "../../../test/app.ts";
 import { openTestDatabase } from "../../../test/db.ts";
-import type { Database } from "../../db/client.ts";
+import { type Database, rows } from "../../db/client.ts";
 
 let db: Database;
 let app: TestApp;
@@ -46,6 +47,33 @@ describe("events", () => {
     });
     const webinar = await post("/api/events", { ...base, name: "Webinar", type: "webinar" });
     expect(webinar.body).toMatchObject({ format: "tactical", inviteOnly: false });
+  });
+
+  it("books the organization's daily stall sweep when a roundtable is created or an event becomes one", async () => {
+    const sweeps = async (orgId: string) =>
+      (
+        await rows<{ n: number }>(
+          db.owner,
+          sql`select count(*)::int as n from jobs where org_id = ${orgId} and kind = 'movement.stall_sweep'`,
+        )
+      )[0]!.n;
+    const created = await orgWithAdmin(db);
+    const h1 = await signedIn(app, created);
+    await post("/api/events", { ...base, name: "Plain webinar", type: "webinar" }, h1);
+    expect(await sweeps(created.orgId)).toBe(0);
+    await post("/api/events", { ...base, name: "CFO dinner", type: "executive_roundtable" }, h1);
+    await post("/api/events", { ...base, name: "CIO dinner", type: "executive_roundtable" }, h1);
+    expect(await sweeps(created.orgId)).toBe(1); // one a day, however many roundtables
+    const changed = await orgWithAdmin(db);
+    const h2 = await signedIn(app, changed);
+    const webinar = await post("/api/events", { ...base, name: "Plain webinar", type: "webinar" }, h2);
+    const res = await app.request(`/api/events/${webinar.body.id}`, {
+      method: "PATCH",
+      headers: h2,
+      body: JSON.stringify({ type: "executive_roundtable" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await sweeps(changed.orgId)).toBe(1);
   });
 
   it("refuses an offset or unknown time zone, naming the field", async () => {

@@ -100,7 +100,8 @@ export function registerEventRoutes(app: App): void {
     ),
     async (c) => {
       const { orgId, userId } = c.var.caller;
-      return c.json(await createEvent(c.var.services.db, orgId, userId, c.req.valid("json")), 201);
+      const { db, now } = c.var.services;
+      return c.json(await createEvent(db, orgId, userId, c.req.valid("json"), now()), 201);
     },
   );
 
@@ -128,9 +129,9 @@ export function registerEventRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db } = c.var.services;
+      const { db, now } = c.var.services;
       return c.json(
-        await updateEvent(db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json")),
+        await updateEvent(db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json"), now()),
         200,
       );
     },
