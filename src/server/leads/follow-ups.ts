@@ -83,8 +83,35 @@ async function meetingsOf(tx: Tx, orgId: string, eventId: string, leadId: string
 export async function getLead(db: Database, orgId: string, leadId: string, now: Date) {
   return db.withOrg(orgId, async (tx) => {
     const lead = await requireLead(tx, orgId, leadId, now);
+    const event = await eventInfo(tx, orgId, lead.eventId);
+    const [opportunity] = lead.opportunityId
+      ? await rows<{
+          id: string;
+          name: string;
+          stage: string;
+          amount_minor: number;
+          currency: string;
+          opened_at: Date | string;
+        }>(
+          tx,
+          sql`select id, name, stage, amount_minor::float8 as amount_minor, currency, opened_at
+                from opportunities where org_id = ${orgId} and id = ${lead.opportunityId}`,
+        )
+      : [];
     return {
       ...leadJson(lead),
+      eventName: event.name,
+      eventTimeZone: event.time_zone,
+      opportunity: opportunity
+        ? {
+            id: opportunity.id,
+            name: opportunity.name,
+            stage: opportunity.stage,
+            amountMinor: Number(opportunity.amount_minor),
+            currency: opportunity.currency,
+            openedAt: new Date(opportunity.opened_at).toISOString(),
+          }
+        : null,
       conversationList: lead.conversationRows.map(conversationJson),
       followUps: (await followUpsOf(tx, orgId, leadId)).map(followUpJson),
       meetings: await meetingsOf(tx, orgId, lead.eventId, leadId),

@@ -305,6 +305,9 @@ describe("capture", () => {
       "followUps",
       "meetings",
       "sessions",
+      "eventName",
+      "eventTimeZone",
+      "opportunity",
     ]);
   });
 
@@ -488,6 +491,15 @@ describe("follow-up", () => {
       (await post(`/api/leads/${hot.body.lead.id}/outcomes`, { kind: "stage_change", toStage: "evaluation" }))
         .status,
     ).toBe(200);
+    const detail = (await (
+      await app.request(`/api/leads/${hot.body.lead.id}`, { headers: h })
+    ).json()) as Json;
+    expect(detail.opportunity).toMatchObject({ stage: "evaluation", amountMinor: 5_000_000 });
+    expect(detail.eventName).toBe("Funnel Fair");
+    const coldDetail = (await (
+      await app.request(`/api/leads/${cold.body.lead.id}`, { headers: h })
+    ).json()) as Json;
+    expect(coldDetail.opportunity).toBeNull();
     expect((await post(`/api/leads/${cold.body.lead.id}/outcomes`, { kind: "reply" })).status).toBe(409);
     expect(
       (await post(`/api/leads/${cold.body.lead.id}/outcomes`, { kind: "meeting", notes: "coffee" })).status,

@@ -97,6 +97,19 @@ const leadDetailSchema = leadSchema
     /** Meetings recorded on the lead: the buyer's answers, not follow-ups. */
     meetings: z.array(z.object({ at: z.string(), notes: z.string().nullable() })),
     sessions: z.array(z.string()),
+    eventName: z.string(),
+    eventTimeZone: z.string(),
+    /** The opportunity the lead led to (recorded, or linked from a CRM import), with its current stage. */
+    opportunity: z
+      .object({
+        id: z.uuid(),
+        name: z.string(),
+        stage: z.string(),
+        amountMinor: z.number(),
+        currency: z.string(),
+        openedAt: z.string(),
+      })
+      .nullable(),
   })
   .openapi("LeadDetail");
 

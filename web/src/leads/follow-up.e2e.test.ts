@@ -254,9 +254,11 @@ describe("lead follow-up", () => {
     await outcomes.getByText("Opportunity linked to the lead.").waitFor();
 
     await outcomes.getByLabel("Stage advance").check();
+    await outcomes.getByText("Ortiz Freight AP automation is in prospecting now.").waitFor();
     await outcomes.getByLabel("New stage").selectOption("discovery");
     await outcomes.getByRole("button", { name: "Record stage advance" }).click();
     await outcomes.getByText("Stage change recorded.").waitFor();
+    await outcomes.getByText("Ortiz Freight AP automation is in discovery now.").waitFor();
 
     const opps = await rows<{ name: string; amount_minor: number; stage: string }>(
       server.db.owner,

@@ -283,6 +283,11 @@ export function OutcomePanel({ lead, onChange }: { lead: LeadDetail; onChange():
           </>
         )}
 
+        {kind === "stage_change" && lead.opportunity && (
+          <p className="muted small">
+            {lead.opportunity.name} is in {words(lead.opportunity.stage)} now.
+          </p>
+        )}
         {kind === "stage_change" && lead.opportunityId && (
           <Field label="New stage" name="toStage" error={error}>
             {(control) => (

@@ -63,6 +63,17 @@ export interface LeadDetail extends LeadItem {
   meetings: { at: string; notes: string | null }[];
   /** Titles of the sessions the person checked into at the event. */
   sessions: string[];
+  eventName: string;
+  eventTimeZone: string;
+  /** The opportunity the lead led to, with its current stage; null before there is one. */
+  opportunity: {
+    id: string;
+    name: string;
+    stage: string;
+    amountMinor: number;
+    currency: string;
+    openedAt: string;
+  } | null;
 }
 
 /** The bodies POST /api/leads/{id}/outcomes accepts. */
