@@ -1,4 +1,5 @@
 // Response shapes of the impact API (src/server/impact/schemas.ts). Money is in minor units (cents).
+import type { OutcomeEntry } from "../../../src/server/movement/movement-outcomes.ts";
 
 export type ModelName =
   | "first_touch"
@@ -46,18 +47,8 @@ export interface RoiPoint {
   roi: number | null;
 }
 
-/** One movement entry of the outcomes ledger. */
-export interface MovementOutcome {
-  kind: "pipeline_movement" | "behaviour_change";
-  measure: string;
-  horizonDays: number | null;
-  estimate: number | null;
-  ci: [number, number] | null;
-  unit: string;
-  method: string;
-  n: number;
-  note?: string;
-}
+/** One movement entry of the outcomes ledger, as the server builds it. */
+export type MovementOutcome = Omit<OutcomeEntry, "ledger" | "eventId">;
 
 export interface EventImpact {
   event: {
