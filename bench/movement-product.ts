@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/movement-product.ts [--opportunities 1000000] [--driver pglite|postgres|both] [--resamples 2000]
  *     [--keep]   (PostgreSQL: keep the database, to study its plans; drop it yourself)
+ *     [--database <name>]   (PostgreSQL: time again on a database kept by an earlier run with the same size)
  *
  * It creates its own database (PGlite in memory; on PostgreSQL a fresh database on DATABASE_URL's server, dropped at
  * the end), loads one organization with COPY — accounts (5 opportunities each), opportunities with 6 stage changes
@@ -37,6 +38,8 @@ const N = Number(flag("opportunities", "1000000"));
 const RESAMPLES = Number(flag("resamples", "2000"));
 const DRIVER = flag("driver", process.env.DATABASE_URL ? "both" : "pglite");
 const KEEP = args.includes("--keep");
+/** A database kept by an earlier run with the same --opportunities (PostgreSQL only): skip creating and loading. */
+const REUSE = args.includes("--database") ? flag("database", "") : undefined;
 const PER_ACCOUNT = 5;
 const ACCOUNTS = Math.ceil(N / PER_ACCOUNT);
 const EVENT = Date.UTC(2024, 5, 1, 17);
@@ -225,16 +228,18 @@ async function run(driver: "pglite" | "postgres", w: World, engineMs: number): P
   if (driver === "postgres") {
     const base = process.env.DATABASE_URL;
     if (!base) throw new Error("DATABASE_URL is required for --driver postgres");
-    const name = `movement_bench_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
+    const name = REUSE ?? `movement_bench_${process.pid}_${Date.now()}`;
+    if (!REUSE) {
+      const admin = new pg.Client({ connectionString: base });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+    }
     const url = new URL(base);
     url.pathname = `/${name}`;
     db = await openDatabase({ databaseUrl: url.toString() });
     drop = async () => {
-      if (KEEP) return console.log(`kept database ${name}: drop it when done`);
+      if (KEEP || REUSE) return console.log(`kept database ${name}: drop it when done`);
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
@@ -246,9 +251,19 @@ async function run(driver: "pglite" | "postgres", w: World, engineMs: number): P
     console.log("\n== pglite (in memory)");
   }
   try {
-    await migrate(db);
     let t0 = performance.now();
-    const orgId = await load(db, w);
+    let orgId: string;
+    if (REUSE) {
+      const [org] = await rows<{ id: string }>(
+        db.owner,
+        sql`select id from organizations where slug like 'movement-bench-%' order by created_at desc limit 1`,
+      );
+      if (!org) throw new Error(`no bench organization in database ${REUSE}`);
+      orgId = org.id;
+    } else {
+      await migrate(db);
+      orgId = await load(db, w);
+    }
     console.log(
       `loaded ${N.toLocaleString()} opportunities, ${w.total.toLocaleString()} stage changes in ${ms(performance.now() - t0)}`,
     );
