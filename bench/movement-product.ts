@@ -22,11 +22,11 @@ import { DAY_MS, measureMovementColumns } from "../src/core/movement/measure-mov
 import { createRng } from "../src/core/stats/prng.ts";
 import { type Database, openDatabase, rows } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { analyzeRoundtable, roundtableMovement } from "../src/server/movement/roundtable-movement.ts";
+import { analyzeRoundtableTable, roundtableMovement } from "../src/server/movement/roundtable-movement.ts";
 import {
   loadAccountTouches,
   loadAttendingAccounts,
-  loadOpportunities,
+  loadOpportunityTable,
 } from "../src/server/movement/roundtable-queries.ts";
 
 const args = process.argv.slice(2);
@@ -265,7 +265,7 @@ async function run(driver: "pglite" | "postgres", w: World, engineMs: number): P
       orgId = await load(db, w);
     }
     console.log(
-      `loaded ${N.toLocaleString()} opportunities, ${w.total.toLocaleString()} stage changes in ${ms(performance.now() - t0)}`,
+      `${REUSE ? "reused" : "loaded"} ${N.toLocaleString()} opportunities, ${w.total.toLocaleString()} stage changes in ${ms(performance.now() - t0)}`,
     );
 
     // Baseline: one SQL pass over the stage changes in the comparison's scope.
@@ -288,7 +288,7 @@ async function run(driver: "pglite" | "postgres", w: World, engineMs: number): P
         startsAt: new Date(EVENT),
         endsAt: new Date(EVENT + 3 * 3_600_000),
       };
-      const opportunities = await loadOpportunities(tx, orgId, EVENT_ID, event.startsAt, AS_OF);
+      const opportunities = await loadOpportunityTable(tx, orgId, EVENT_ID, event.startsAt, AS_OF);
       const tLoad = performance.now() - t0;
       const accounts = await loadAttendingAccounts(tx, orgId, EVENT_ID);
       const touches = await loadAccountTouches(tx, orgId, EVENT_ID, new Date(EVENT - 90 * DAY_MS), AS_OF);
@@ -296,13 +296,13 @@ async function run(driver: "pglite" | "postgres", w: World, engineMs: number): P
     });
     const loadMs = performance.now() - t0;
     t0 = performance.now();
-    analyzeRoundtable(loaded.event as never, loaded.opportunities, loaded.accounts, loaded.touches, {
+    analyzeRoundtableTable(loaded.event as never, loaded.opportunities, loaded.accounts, loaded.touches, {
       asOf: AS_OF,
       resamples: RESAMPLES,
     });
     const analyzeMs = performance.now() - t0;
-    const rowsLoaded = loaded.opportunities.length;
-    loaded.opportunities.length = 0;
+    const rowsLoaded = loaded.opportunities.ids.length;
+    Object.assign(loaded, { opportunities: null }); // free before the product path runs
 
     // The product path end to end, as the route calls it.
     const load0 = load1();

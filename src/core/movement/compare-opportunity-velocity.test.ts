@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../stats/prng.ts";
-import { compareOpportunityVelocity, type VelocityOpportunity } from "./compare-opportunity-velocity.ts";
+import {
+  compareOpportunityVelocity,
+  compareOpportunityVelocityColumns,
+  type VelocityOpportunity,
+} from "./compare-opportunity-velocity.ts";
 import { DAY_MS } from "./measure-movement.ts";
 
 const EVENT = Date.UTC(2024, 2, 1);
@@ -90,5 +94,50 @@ describe("compareOpportunityVelocity", () => {
     expect(r.status).toBe("insufficient_controls");
     if (r.status === "insufficient_controls")
       expect(r.message).toMatch(/0 of 100 treated units .* 0 eligible controls/);
+  });
+
+  it("gives the same result on columns, histories out of order and invalid times included", () => {
+    const opps = opportunities(4).sort((a, b) => (a.id < b.id ? -1 : 1));
+    // One history out of time order (sorted before measuring), one with an invalid time (kept, listed).
+    const o5 = opps[5]!;
+    o5.stages = [...o5.stages!].reverse();
+    opps[9]!.stages = [{ stage: "discovery", enteredAt: Number.NaN }, ...opps[9]!.stages!];
+    const stageNames: string[] = [];
+    const offsets = new Int32Array(opps.length + 1);
+    const stage: number[] = [];
+    const enteredAtMs: number[] = [];
+    opps.forEach((o, i) => {
+      for (const e of o.stages ?? []) {
+        if (!stageNames.includes(e.stage)) stageNames.push(e.stage);
+        stage.push(stageNames.indexOf(e.stage));
+        enteredAtMs.push(e.enteredAt instanceof Date ? e.enteredAt.getTime() : Number(e.enteredAt));
+      }
+      offsets[i + 1] = stage.length;
+    });
+    const columns = compareOpportunityVelocityColumns(
+      {
+        ids: opps.map((o) => o.id),
+        treated: opps.map((o) => (o.treated ? 1 : 0)),
+        history: { offsets, stage, enteredAtMs },
+        stageNames,
+        attributes: { segment: opps.map((o) => o.segment) },
+        numbers: { amount: opps.map((o) => o.amount) },
+      },
+      options,
+    );
+    expect(columns).toEqual(compareOpportunityVelocity(opps, options));
+    if (columns.status !== "compared") throw new Error(columns.message);
+    expect(columns.control.byStatus.invalid_timestamp + columns.treated.byStatus.invalid_timestamp).toBe(1);
+    expect(() =>
+      compareOpportunityVelocityColumns(
+        {
+          ids: ["b", "a"],
+          treated: [1, 0],
+          history: { offsets: new Int32Array(3), stage: [], enteredAtMs: [] },
+          stageNames: [],
+        },
+        options,
+      ),
+    ).toThrow(/ascending id order/);
   });
 });

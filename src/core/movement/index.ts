@@ -1,7 +1,9 @@
 // Movement building blocks for "did it move" analytics: pure functions over stage histories.
 export {
   compareOpportunityVelocity,
+  compareOpportunityVelocityColumns,
   type OpportunityVelocity,
+  type OpportunityVelocityColumns,
   type OpportunityVelocityOptions,
   type VelocityOpportunity,
 } from "./compare-opportunity-velocity.ts";

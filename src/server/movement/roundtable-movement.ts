@@ -1,6 +1,7 @@
 import { AppError } from "../../core/errors.ts";
 import {
   compareOpportunityVelocity,
+  compareOpportunityVelocityColumns,
   DAY_MS,
   type Movement,
   measureMovement,
@@ -29,8 +30,9 @@ import {
   type AccountRow,
   loadAccountTouches,
   loadAttendingAccounts,
-  loadOpportunities,
+  loadOpportunityTable,
   type OpportunityRow,
+  type OpportunityTable,
   type TouchRow,
 } from "./roundtable-queries.ts";
 
@@ -208,7 +210,7 @@ export async function roundtableMovement(
     const event = await loadEvent(tx, orgId, eventId);
     checkAsOf(event, options.asOf);
     const lookbackDays = options.lookbackDays ?? 90;
-    const opportunities = await loadOpportunities(tx, orgId, eventId, event.startsAt, options.asOf);
+    const opportunities = await loadOpportunityTable(tx, orgId, eventId, event.startsAt, options.asOf);
     const accounts = await loadAttendingAccounts(tx, orgId, eventId);
     const touches = await loadAccountTouches(
       tx,
@@ -219,17 +221,65 @@ export async function roundtableMovement(
     );
     return { event, opportunities, accounts, touches };
   });
-  return analyzeRoundtable(loaded.event, loaded.opportunities, loaded.accounts, loaded.touches, options);
+  return analyzeRoundtableTable(loaded.event, loaded.opportunities, loaded.accounts, loaded.touches, options);
 }
 
-/** The analysis over loaded rows (pure apart from its inputs; exported for tests and the CLI). */
-export function analyzeRoundtable(
+/**
+ * The analysis over opportunities in columns (as `roundtableMovement` loads them): the same report as
+ * `analyzeRoundtable` over the same opportunities as rows, without an object per stage entry or per control.
+ */
+export function analyzeRoundtableTable(
   event: EventRef,
-  opportunities: readonly OpportunityRow[],
+  table: OpportunityTable,
   accounts: readonly AccountRow[],
   touches: readonly TouchRow[],
   options: RoundtableOptions,
 ): RoundtableMovement {
+  const settings = resolveSettings(event, options);
+  const { exactKeys } = settings;
+  const n = table.ids.length;
+  const attributes: Record<string, unknown[]> = {};
+  if (exactKeys.includes("segment")) attributes.segment = table.segment.map((v) => v ?? "(none)");
+  if (exactKeys.includes("currency")) attributes.currency = table.currency;
+  if (exactKeys.includes("owner")) attributes.owner = table.ownerUserId.map((v) => v ?? "(none)");
+  const amount = new Float64Array(n);
+  for (let i = 0; i < n; i++) amount[i] = Math.log1p(Math.max(0, table.amountMinor[i]!) / 100);
+  const compared = compareOpportunityVelocityColumns(
+    {
+      ids: table.ids,
+      treated: table.treated,
+      history: table.history,
+      stageNames: table.stageNames,
+      attributes,
+      numbers: { amount },
+    },
+    settings.velocityOptions,
+  );
+  // The attending opportunities as rows, with their histories, for the per-deal report.
+  const { offsets, stage, enteredAtMs } = table.history;
+  const treatedOpps: OpportunityRow[] = [];
+  for (let i = 0; i < n; i++) {
+    if (table.treated[i] !== 1) continue;
+    const stages: OpportunityRow["stages"] = [];
+    for (let e = offsets[i]!; e < offsets[i + 1]!; e++)
+      stages.push({ stage: table.stageNames[stage[e]!]!, enteredAt: enteredAtMs[e]! });
+    treatedOpps.push({
+      id: table.ids[i]!,
+      accountId: table.accountId[i]!,
+      name: table.name[i]!,
+      ownerUserId: table.ownerUserId[i]!,
+      amountMinor: table.amountMinor[i]!,
+      currency: table.currency[i]!,
+      segment: table.segment[i]!,
+      treated: true,
+      stages,
+    });
+  }
+  return buildReport(event, treatedOpps, compared, accounts, touches, options, settings);
+}
+
+/** Options resolved and checked, shared by both analysis paths. */
+function resolveSettings(event: EventRef, options: RoundtableOptions) {
   const eventAtMs = event.startsAt.getTime();
   const asOfMs = options.asOf.getTime();
   const observedDays = (asOfMs - eventAtMs) / DAY_MS;
@@ -255,15 +305,6 @@ export function analyzeRoundtable(
         `unknown nearest match key ${key}: use ${matchNearestKeys.join(", ")}`,
         "nearest",
       );
-  const candidates = opportunities.map((o) => ({
-    id: o.id,
-    treated: o.treated,
-    stages: o.stages,
-    segment: o.segment ?? "(none)",
-    currency: o.currency,
-    owner: o.ownerUserId ?? "(none)",
-    amount: Math.log1p(Math.max(0, o.amountMinor) / 100),
-  }));
   const k = options.k ?? 1;
   const replacement = options.replacement ?? false;
   const velocityOptions = {
@@ -280,9 +321,56 @@ export function analyzeRoundtable(
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   };
+  return {
+    eventAtMs,
+    asOfMs,
+    observedDays,
+    windowsDays,
+    stallDays,
+    exactKeys,
+    nearestKeys,
+    k,
+    replacement,
+    velocityOptions,
+  };
+}
+
+/** The analysis over loaded rows (pure apart from its inputs; exported for tests and the CLI). */
+export function analyzeRoundtable(
+  event: EventRef,
+  opportunities: readonly OpportunityRow[],
+  accounts: readonly AccountRow[],
+  touches: readonly TouchRow[],
+  options: RoundtableOptions,
+): RoundtableMovement {
+  const settings = resolveSettings(event, options);
+  const candidates = opportunities.map((o) => ({
+    id: o.id,
+    treated: o.treated,
+    stages: o.stages,
+    segment: o.segment ?? "(none)",
+    currency: o.currency,
+    owner: o.ownerUserId ?? "(none)",
+    amount: Math.log1p(Math.max(0, o.amountMinor) / 100),
+  }));
+  const compared = compareOpportunityVelocity(candidates, settings.velocityOptions);
   const treatedOpps = opportunities.filter((o) => o.treated);
+  return buildReport(event, treatedOpps, compared, accounts, touches, options, settings);
+}
+
+/** The report from the attending opportunities (as rows) and the velocity comparison over all of them. */
+function buildReport(
+  event: EventRef,
+  treatedOpps: readonly OpportunityRow[],
+  compared: OpportunityVelocity,
+  accounts: readonly AccountRow[],
+  touches: readonly TouchRow[],
+  options: RoundtableOptions,
+  settings: ReturnType<typeof resolveSettings>,
+): RoundtableMovement {
+  const { eventAtMs, asOfMs, observedDays, windowsDays, stallDays, exactKeys, nearestKeys, k, replacement } =
+    settings;
   const controlsOf = new Map<string, string[]>();
-  const compared = compareOpportunityVelocity(candidates, velocityOptions);
   let velocity: VelocitySummary;
   // Time to next stage of each matched set, for days saved and the velocity lift.
   let sets: TimedSet[] = [];
