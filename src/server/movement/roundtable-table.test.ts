@@ -83,10 +83,13 @@ const straightforward = (options: RoundtableOptions) =>
 
 describe("the roundtable report from opportunities in columns", () => {
   it("reads the same opportunities and histories as the row loader", async () => {
-    const [rowsRead, table] = await db.withOrg(orgId, async (tx) => [
-      await loadOpportunities(tx, orgId, EVENT, T0, asOf),
-      await loadOpportunityTable(tx, orgId, EVENT, T0, asOf),
+    const [rowsRead, table, byPass] = await db.withOrg(orgId, async (tx) => [
+      await loadOpportunities(tx, orgId, EVENT, T0, asOf, "probes"),
+      await loadOpportunityTable(tx, orgId, EVENT, T0, asOf, "probes"),
+      await loadOpportunities(tx, orgId, EVENT, T0, asOf, "one_pass"),
     ]);
+    // Histories read by a probe per deal or in one pass over the organization's stage changes are the same.
+    expect(byPass).toEqual(rowsRead);
     expect(table.ids).toEqual(rowsRead.map((r) => r.id));
     const { offsets, stage, enteredAtMs } = table.history;
     const histories = table.ids.map((_, i) =>
