@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../core/stats/index.ts";
-import { restrictedMeanDaysSaved, type TimedSet, velocityLiftWithin } from "./days-saved.ts";
+import {
+  matchedSetOutcomes,
+  restrictedMeanDaysSaved,
+  type TimedSet,
+  velocityLiftWithin,
+} from "./days-saved.ts";
 
 function nullWorld(seed: number, sets: number): TimedSet[] {
   const rng = createRng(seed);
@@ -41,5 +46,31 @@ describe("days saved and velocity lift", () => {
     expect(daysCovered / runs).toBeLessThan(0.99);
     expect(liftCovered / runs).toBeGreaterThan(0.9);
     expect(liftCovered / runs).toBeLessThan(0.99);
+  });
+
+  it("gives each statistic the same resamples when they are drawn once for all", () => {
+    const rng = createRng(4);
+    const draw = () => {
+      const t = rng.exponential(1 / 30);
+      return t > 100 ? { days: 100, moved: false } : { days: t, moved: true };
+    };
+    for (const k of [1, 3]) {
+      const sets: TimedSet[] = Array.from({ length: 300 }, () => ({
+        treated: draw(),
+        controls: Array.from({ length: k }, draw),
+      }));
+      const options = { resamples: 400, seed: 17 };
+      const together = matchedSetOutcomes(sets, [30, 90, 60], 45, options);
+      expect(together.daysSaved).toEqual([30, 90, 60].map((h) => restrictedMeanDaysSaved(sets, h, options)));
+      expect(together.velocityLift).toEqual(velocityLiftWithin(sets, 45, options));
+      expect(together.daysSaved[1]!.ci).not.toBeNull();
+    }
+    // A lift with no mover is not resampled and leaves the days saved unchanged.
+    const still: TimedSet[] = [
+      { treated: { days: 90, moved: false }, controls: [{ days: 90, moved: false }] },
+    ];
+    const alone = matchedSetOutcomes(still, [90], 60, { resamples: 50 });
+    expect(alone.velocityLift.estimate).toBeNull();
+    expect(alone.daysSaved[0]).toEqual(restrictedMeanDaysSaved(still, 90, { resamples: 50 }));
   });
 });

@@ -80,28 +80,63 @@ function sortGroup(rows: { days: number; moved: boolean; set: number; w: number 
   };
 }
 
+type DaysSaved = Interval & {
+  horizonDays: number;
+  treatedMean: number | null;
+  controlMean: number | null;
+  sets: number;
+};
+type VelocityLift = Interval & {
+  windowDays: number;
+  treatedMovers: number;
+  controlMovers: number;
+  invalidResamples: number;
+};
+type BootOptions = { resamples?: number; seed?: number; level?: number };
+
 /**
- * Days saved per attending deal within `horizonDays`: restricted mean time to next stage of the matched controls
- * minus that of the attending deals, with a percentile interval from resampling whole matched sets.
+ * A statistic over matched sets: its resampled value from set counts (null when it is not resampled), and the
+ * result from the resampled values.
  */
-export function restrictedMeanDaysSaved(
-  sets: readonly TimedSet[],
-  horizonDays: number,
-  options: { resamples?: number; seed?: number; level?: number } = {},
-): Interval & { horizonDays: number; treatedMean: number | null; controlMean: number | null; sets: number } {
-  if (!(horizonDays > 0)) throw new AppError("validation", "horizonDays must be positive", "horizonDays");
+interface Resampled<T> {
+  sample: ((counts: Int32Array) => number) | null;
+  finish: (samples: Float64Array) => T;
+}
+
+/**
+ * Runs statistics over the same resamples of `n` matched sets: each resample's counts are drawn once (the same
+ * draws as `n` calls of rng.int(n), in order) and shared, so each statistic gets exactly the resamples it would get
+ * on its own with the same seed.
+ */
+function resampleTogether<T>(n: number, plans: readonly Resampled<T>[], options: BootOptions): T[] {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const seed = options.seed ?? 1;
-  const level = options.level ?? 0.95;
+  const active = plans.filter((p) => p.sample !== null);
+  const samples = active.map(() => new Float64Array(resamples));
+  if (active.length > 0) {
+    const rng = createRng(options.seed ?? 1);
+    const counts = new Int32Array(n);
+    for (let r = 0; r < resamples; r++) {
+      rng.multinomialCounts(counts, n);
+      for (let j = 0; j < active.length; j++) samples[j]![r] = active[j]!.sample!(counts);
+    }
+  }
+  return plans.map((p) => p.finish(p.sample ? samples[active.indexOf(p)]! : new Float64Array(0)));
+}
+
+function daysSavedPlan(sets: readonly TimedSet[], horizonDays: number, level: number): Resampled<DaysSaved> {
+  if (!(horizonDays > 0)) throw new AppError("validation", "horizonDays must be positive", "horizonDays");
   if (sets.length === 0)
     return {
-      estimate: null,
-      ci: null,
-      note: "no matched sets",
-      horizonDays,
-      treatedMean: null,
-      controlMean: null,
-      sets: 0,
+      sample: null,
+      finish: () => ({
+        estimate: null,
+        ci: null,
+        note: "no matched sets",
+        horizonDays,
+        treatedMean: null,
+        controlMean: null,
+        sets: 0,
+      }),
     };
   const t = sortGroup(sets.map((s, i) => ({ days: s.treated.days, moved: s.treated.moved, set: i, w: 1 })));
   const c = sortGroup(
@@ -118,31 +153,17 @@ export function restrictedMeanDaysSaved(
   const treatedMean = restrictedMean(t, ones, tCut, n, horizonDays);
   const controlMean = restrictedMean(c, ones, cCut, n, horizonDays);
   const estimate = controlMean - treatedMean;
-  const rng = createRng(seed);
-  // The same draws as `n` calls of rng.int(n) per resample, in order, only faster.
-  const counts = new Int32Array(n);
-  const samples = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    rng.multinomialCounts(counts, n);
-    samples[r] =
-      restrictedMean(c, counts, cCut, n, horizonDays) - restrictedMean(t, counts, tCut, n, horizonDays);
-  }
-  const { ci } = percentileInterval(samples, level);
-  return { estimate, ci, horizonDays, treatedMean, controlMean, sets: sets.length };
+  return {
+    sample: (counts) =>
+      restrictedMean(c, counts, cCut, n, horizonDays) - restrictedMean(t, counts, tCut, n, horizonDays),
+    finish: (samples) => {
+      const { ci } = percentileInterval(samples, level);
+      return { estimate, ci, horizonDays, treatedMean, controlMean, sets: n };
+    },
+  };
 }
 
-/**
- * Velocity lift within a window: 1 − (mean days to next stage of attending deals that moved within `windowDays`) /
- * (the same for their matched controls, over control slots). Positive = attendees who moved, moved sooner. The
- * interval resamples whole matched sets; resamples where a side has no mover are left out and counted.
- */
-export function velocityLiftWithin(
-  sets: readonly TimedSet[],
-  windowDays: number,
-  options: { resamples?: number; seed?: number; level?: number } = {},
-): Interval & { windowDays: number; treatedMovers: number; controlMovers: number; invalidResamples: number } {
-  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const rng = createRng(options.seed ?? 1);
+function liftPlan(sets: readonly TimedSet[], windowDays: number, level: number): Resampled<VelocityLift> {
   const n = sets.length;
   // Per set: sum and count of treated movers' days, and of control movers' days weighted 1/k.
   const ts = new Float64Array(n);
@@ -187,20 +208,71 @@ export function velocityLiftWithin(
   const base = { windowDays, treatedMovers, controlMovers };
   if (!Number.isFinite(estimate))
     return {
-      ...base,
-      estimate: null,
-      ci: null,
-      invalidResamples: 0,
-      note: "no attending deal or no matched control moved within the window",
+      sample: null,
+      finish: () => ({
+        ...base,
+        estimate: null,
+        ci: null,
+        invalidResamples: 0,
+        note: "no attending deal or no matched control moved within the window",
+      }),
     };
-  const counts = new Int32Array(n);
-  const samples = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    rng.multinomialCounts(counts, n);
-    samples[r] = stat(counts);
-  }
-  const { ci, invalid } = percentileInterval(samples, options.level ?? 0.95);
-  return { ...base, estimate, ci: Number.isFinite(ci[0]) ? ci : null, invalidResamples: invalid };
+  return {
+    sample: stat,
+    finish: (samples) => {
+      const { ci, invalid } = percentileInterval(samples, level);
+      return { ...base, estimate, ci: Number.isFinite(ci[0]) ? ci : null, invalidResamples: invalid };
+    },
+  };
+}
+
+/**
+ * Days saved per attending deal within `horizonDays`: restricted mean time to next stage of the matched controls
+ * minus that of the attending deals, with a percentile interval from resampling whole matched sets.
+ */
+export function restrictedMeanDaysSaved(
+  sets: readonly TimedSet[],
+  horizonDays: number,
+  options: BootOptions = {},
+): DaysSaved {
+  return resampleTogether(
+    sets.length,
+    [daysSavedPlan(sets, horizonDays, options.level ?? 0.95)],
+    options,
+  )[0]!;
+}
+
+/**
+ * Velocity lift within a window: 1 − (mean days to next stage of attending deals that moved within `windowDays`) /
+ * (the same for their matched controls, over control slots). Positive = attendees who moved, moved sooner. The
+ * interval resamples whole matched sets; resamples where a side has no mover are left out and counted.
+ */
+export function velocityLiftWithin(
+  sets: readonly TimedSet[],
+  windowDays: number,
+  options: BootOptions = {},
+): VelocityLift {
+  return resampleTogether(sets.length, [liftPlan(sets, windowDays, options.level ?? 0.95)], options)[0]!;
+}
+
+/**
+ * Days saved at each horizon and the velocity lift within the window over the same resamples of the matched sets:
+ * each result equals `restrictedMeanDaysSaved` / `velocityLiftWithin` with the same options, drawn once.
+ */
+export function matchedSetOutcomes(
+  sets: readonly TimedSet[],
+  horizonsDays: readonly number[],
+  liftWindowDays: number,
+  options: BootOptions = {},
+): { daysSaved: DaysSaved[]; velocityLift: VelocityLift } {
+  const level = options.level ?? 0.95;
+  const plans: Resampled<DaysSaved | VelocityLift>[] = horizonsDays.map((h) => daysSavedPlan(sets, h, level));
+  plans.push(liftPlan(sets, liftWindowDays, level));
+  const out = resampleTogether(sets.length, plans, options);
+  return {
+    daysSaved: out.slice(0, horizonsDays.length) as DaysSaved[],
+    velocityLift: out[horizonsDays.length] as VelocityLift,
+  };
 }
 
 /**

@@ -17,7 +17,12 @@ import {
   stallReason,
 } from "../../core/movement/stall-reasons.ts";
 import type { Database } from "../../db/client.ts";
-import { restrictedMeanDaysSaved, type TimedSet, velocityLiftWithin } from "./days-saved.ts";
+import {
+  matchedSetOutcomes,
+  restrictedMeanDaysSaved,
+  type TimedSet,
+  type velocityLiftWithin,
+} from "./days-saved.ts";
 import {
   type AnalysisOptions,
   checkAsOf,
@@ -510,16 +515,21 @@ function buildReport(
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   };
-  const daysSavedWithin = (h: number) => {
-    const capped = Math.min(h, observedDays);
-    return capped > 0 ? restrictedMeanDaysSaved(sets, capped, boot) : restrictedMeanDaysSaved([], 1, boot);
-  };
-  const daysSaved = daysSavedWithin(options.daysSavedHorizon ?? 90);
-  const daysSavedAt = (options.daysSavedHorizons ?? []).map((asked) => ({
-    asked,
-    daysSaved: daysSavedWithin(asked),
+  // All of them over the same resamples, drawn once (each equals its own computation with the same seed).
+  const asked = [options.daysSavedHorizon ?? 90, ...(options.daysSavedHorizons ?? [])];
+  const capped = asked.map((h) => Math.min(h, observedDays));
+  const measurable = capped.filter((h) => h > 0);
+  const together = matchedSetOutcomes(sets, measurable, options.liftWindowDays ?? 60, boot);
+  let next = 0;
+  const within = capped.map((h) =>
+    h > 0 ? together.daysSaved[next++]! : restrictedMeanDaysSaved([], 1, boot),
+  );
+  const daysSaved = within[0]!;
+  const daysSavedAt = (options.daysSavedHorizons ?? []).map((h, i) => ({
+    asked: h,
+    daysSaved: within[i + 1]!,
   }));
-  const velocityLift = velocityLiftWithin(sets, options.liftWindowDays ?? 60, boot);
+  const velocityLift = together.velocityLift;
 
   const withPeople = accountRows.filter((a) => a.coverage.roles.some((r) => r.people > 0));
   const meanOf = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
