@@ -211,6 +211,10 @@ export const touchpoints = pgTable(
     index("touchpoints_person_idx").on(t.orgId, t.personId, t.occurredAt),
     index("touchpoints_account_idx").on(t.orgId, t.accountId, t.occurredAt),
     index("touchpoints_event_idx").on(t.orgId, t.eventId),
+    // Deal notes and call summaries by time: the kickoff's messaging adoption reads them without scanning every touch.
+    index("touchpoints_notes_idx")
+      .on(t.orgId, t.occurredAt)
+      .where(sql`${t.kind} in ('deal_note', 'call_summary')`),
     foreignKey({ columns: [t.orgId, t.personId], foreignColumns: [people.orgId, people.id] }),
     foreignKey({ columns: [t.orgId, t.accountId], foreignColumns: [accounts.orgId, accounts.id] }),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "touchpoints_notes_idx" ON "touchpoints" USING btree ("org_id","occurred_at") WHERE "touchpoints"."kind" in ('deal_note', 'call_summary');
