@@ -43,6 +43,13 @@ function minorUnits(text: string): number | null {
   return Math.round(Number(cleaned) * 100);
 }
 
+/** The opportunity stages as options of a select, in pipeline order. */
+const stageOptions = opportunityStages.map((s) => (
+  <option key={s} value={s}>
+    {words(s)}
+  </option>
+));
+
 /** What the buyer did after the follow-up: a reply, a meeting, an opportunity, a stage advance. */
 export function OutcomePanel({ lead, onChange }: { lead: LeadDetail; onChange(): Promise<void> }) {
   const [kind, setKind] = useState<Kind>("reply");
@@ -270,11 +277,7 @@ export function OutcomePanel({ lead, onChange }: { lead: LeadDetail; onChange():
                       value={stage}
                       onChange={(e) => setStage(e.target.value as OpportunityStage)}
                     >
-                      {opportunityStages.map((s) => (
-                        <option key={s} value={s}>
-                          {words(s)}
-                        </option>
-                      ))}
+                      {stageOptions}
                     </select>
                   )}
                 </Field>
@@ -296,11 +299,7 @@ export function OutcomePanel({ lead, onChange }: { lead: LeadDetail; onChange():
                 value={toStage}
                 onChange={(e) => setToStage(e.target.value as OpportunityStage)}
               >
-                {opportunityStages.map((s) => (
-                  <option key={s} value={s}>
-                    {words(s)}
-                  </option>
-                ))}
+                {stageOptions}
               </select>
             )}
           </Field>
