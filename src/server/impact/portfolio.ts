@@ -7,7 +7,7 @@ import {
   roiCurve,
 } from "../../core/roi/index.ts";
 import type { Database } from "../../db/client.ts";
-import { roundtableRoiAcceleration } from "../movement/acceleration.ts";
+import { roundtableRoiAccelerations } from "../movement/acceleration.ts";
 import { dataWarnings, eventsWithCost } from "./event-impact.ts";
 import { type JourneyScope, loadDeals } from "./load-deals.ts";
 
@@ -32,19 +32,20 @@ export async function portfolio(db: Database, orgId: string, options: PortfolioO
   const list = await eventsWithCost(db, orgId);
   const { deals, info } = await db.withOrg(orgId, (tx) => loadDeals(tx, orgId, { scope, lookbackDays }));
   // Executive roundtables are valued on pipeline acceleration, as in their event report (one figure, one method).
+  const roundtables = list
+    .filter((e) => e.type === "executive_roundtable")
+    .map((e) => ({
+      id: e.id,
+      name: e.name,
+      type: e.type,
+      format: e.format,
+      startsAt: new Date(e.starts),
+      endsAt: new Date(e.ends),
+      horizons: [options.horizon ?? headlineHorizon(e.format)],
+    }));
   const pipelineAcceleration = new Map<string, Map<number, number>>();
-  for (const e of list) {
-    if (e.type !== "executive_roundtable") continue;
-    const horizon = options.horizon ?? headlineHorizon(e.format);
-    const byHorizon = await roundtableRoiAcceleration(
-      db,
-      orgId,
-      { id: e.id, endsAt: e.ends },
-      [horizon],
-      now,
-    );
-    pipelineAcceleration.set(e.id, new Map([...byHorizon].map(([h, a]) => [h, a.value])));
-  }
+  for (const [id, byHorizon] of await roundtableRoiAccelerations(db, orgId, roundtables, now))
+    pipelineAcceleration.set(id, new Map([...byHorizon].map(([h, a]) => [h, a.value])));
   const entries = list.map((e) => {
     const horizon = options.horizon ?? headlineHorizon(e.format);
     const byHorizon = pipelineAcceleration.get(e.id);

@@ -3,7 +3,10 @@ import { horizonInstant } from "../../core/roi/horizons.ts";
 import type { Database } from "../../db/client.ts";
 import { stageProbability } from "../../db/schema/vocabulary.ts";
 import type { Interval } from "./days-saved.ts";
+import type { EventRef } from "./event-context.ts";
+import { loadRoundtableWorld, type RoundtableWorld, roundtableTableOf } from "./roundtable-batch.ts";
 import {
+  analyzeRoundtableTable,
   type RoundtableMovement,
   type RoundtableOptions,
   roundtableMovement,
@@ -182,6 +185,59 @@ export async function roundtableRoiAcceleration(
           daysSavedHorizons: measured,
         })));
   return roiAccelerationOfReport(report, event.endsAt, reached);
+}
+
+/**
+ * `roundtableRoiAcceleration` for many roundtables at once (the portfolio): the organization's pipeline is read once
+ * and each event's comparison cut from it in memory (`roundtable-batch.ts`), the same comparison and figures as one
+ * event's. Each event gets its own horizons.
+ */
+export async function roundtableRoiAccelerations(
+  db: Database,
+  orgId: string,
+  events: readonly (EventRef & { horizons: readonly number[] })[],
+  now: number,
+): Promise<Map<string, Map<number, RoiAcceleration>>> {
+  const out = new Map<string, Map<number, RoiAcceleration>>();
+  const plans = events.map((e) => {
+    const endsAt = e.endsAt.getTime();
+    const { reached, measured } = reachedHorizons(endsAt, e.horizons, now);
+    const asOf = measured.length ? horizonInstant(endsAt, Math.max(...measured)) : null;
+    return { event: e, endsAt, reached, measured, asOf };
+  });
+  // Controls leave out accounts at other events of the same type: one read per type.
+  const worlds = new Map<string, RoundtableWorld>();
+  for (const type of new Set(plans.filter((p) => p.asOf !== null).map((p) => p.event.type))) {
+    const latest = Math.max(...plans.filter((p) => p.event.type === type).map((p) => p.asOf ?? 0));
+    worlds.set(type, await db.withOrg(orgId, (tx) => loadRoundtableWorld(tx, orgId, type, new Date(latest))));
+  }
+  for (const p of plans) {
+    let report: RoundtableMovement | null = null;
+    const world = worlds.get(p.event.type);
+    if (p.asOf !== null && world) {
+      const asOf = new Date(p.asOf);
+      const table = roundtableTableOf(world, p.event.id, p.event.startsAt, asOf);
+      if (table) {
+        // The acceleration reads the comparison and the attending deals, listed under their accounts; names,
+        // people and touches only describe the accounts, so they are not read here.
+        const accounts = [...new Set(table.accountId.filter((_, i) => table.treated[i] === 1))].map((id) => ({
+          id,
+          name: "",
+          segment: null,
+          ownerUserId: null,
+          ownerEmail: null,
+          ownerName: null,
+          people: [],
+        }));
+        report = analyzeRoundtableTable(p.event, table, accounts, [], {
+          asOf,
+          daysSavedHorizons: p.measured,
+        });
+      }
+    }
+    out.set(p.event.id, roiAccelerationOfReport(report, p.endsAt, p.reached));
+  }
+  return out;
 }
 
 /** Per reached horizon, the acceleration ROI counts, read off one roundtable report (see roundtableRoiAcceleration). */

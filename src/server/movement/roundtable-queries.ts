@@ -39,7 +39,7 @@ const attendingAccounts = (orgId: string, eventId: string) =>
   sql`(select distinct p.account_id from people p
         where p.org_id = ${orgId} and p.account_id is not null and p.id in ${attendedPeopleSql(orgId, eventId)})`;
 
-interface OpportunityQueryRow {
+export interface OpportunityQueryRow {
   id: string;
   account_id: string;
   name: string;
@@ -197,7 +197,13 @@ export async function loadOpportunityTable(
   asOf: Date,
   read: HistoryRead = "auto",
 ): Promise<OpportunityTable> {
-  const opps = await queryOpportunities(tx, orgId, eventId, eventAt, asOf, read);
+  return readHistories(await queryOpportunities(tx, orgId, eventId, eventAt, asOf, read));
+}
+
+/** Opportunity rows with their histories as text ("ms<US>stage<RS>…") into columns (treated when so marked). */
+export function readHistories(
+  opps: readonly (Omit<OpportunityQueryRow, "treated"> & { treated?: boolean })[],
+): OpportunityTable {
   const n = opps.length;
   const table: OpportunityTable = {
     ids: new Array(n),
