@@ -205,3 +205,139 @@ describe("partner event impact (worked example)", () => {
     expect(r.outcomes.registrations).toMatchObject({ status: "insufficient", message: /no complete month/ });
   });
 });
+
+describe("partner event impact (month boundaries and what counts)", () => {
+  // Event at E, as-of 2.5 months later: 2 months before, 2 complete months after (6 asked).
+  const E = new Date("2025-03-01T00:00:00Z");
+  const t = (months: number, days = 0, ms = 0) => new Date(E.getTime() + months * MONTH_MS + days * DAY + ms);
+  const A = P(11);
+  const B = P(12);
+  let org: string;
+
+  beforeAll(async () => {
+    org = await createTestOrg(db);
+    const w = new World(db, org);
+    await w.event(EVENT, "partner_event", E);
+    await w.account(ACC, "enterprise");
+    await w.partner(A);
+    await w.partner(B);
+    await w.person(uid(2, 11), { partnerId: A });
+    await w.attend(EVENT, uid(2, 11), E, "checkin");
+    // A: one registration on each month boundary (a boundary opens the later month), one before the panel, one
+    // after the last complete month.
+    for (const at of [t(-2, 0, -1), t(-2), t(-1), E, t(1), t(2, 1)]) await w.registration(A, at);
+    // B: none in the panel, a first one 65 days after the event.
+    await w.registration(B, t(2, 5));
+    await w.registration(B, t(2, 6));
+    const deal = (n: number, h: [string, Date][], f: Parameters<World["opportunity"]>[3]) =>
+      w.opportunity(uid(3, n), ACC, h, f);
+    const sourced = { partnerId: A, source: "partner_sourced" } as const;
+    // Partner-sourced pipeline by opening month: on the boundaries, before the panel, after it.
+    await deal(1, [["discovery", t(-1)]], { ...sourced, amountMinor: 100 });
+    await deal(2, [["discovery", E]], { ...sourced, amountMinor: 200 });
+    await deal(3, [["discovery", t(-2, -1)]], { ...sourced, amountMinor: 400 });
+    await deal(4, [["discovery", t(2, 1)]], { ...sourced, amountMinor: 800 });
+    await deal(5, [["discovery", t(1, 3)]], {
+      partnerId: A,
+      source: "partner_influenced",
+      amountMinor: 1600,
+    });
+    // Friction: closed the instant the event starts counts after it; closed after the as-of date counts as open.
+    await deal(
+      6,
+      [
+        ["discovery", t(-1)],
+        ["closed_won", E],
+      ],
+      { partnerId: A, source: "partner_influenced", discountPct: 12.35 },
+    );
+    await deal(
+      7,
+      [
+        ["discovery", t(-2)],
+        ["closed_won", t(-2, 3)],
+      ],
+      { partnerId: B, source: "partner_influenced", discountPct: 7.5 },
+    );
+    await deal(
+      8,
+      [
+        ["discovery", t(-1)],
+        ["closed_lost", t(-1, 1)],
+      ],
+      { partnerId: B, source: "partner_influenced" },
+    );
+    await deal(
+      9,
+      [
+        ["discovery", t(1)],
+        ["closed_won", t(4)],
+      ],
+      { partnerId: B, source: "partner_influenced" },
+    );
+    await deal(
+      10,
+      [
+        ["discovery", t(-1)],
+        ["closed_lost", t(-1, 2)],
+      ],
+      { source: "direct" },
+    );
+  });
+
+  it("puts registrations and sourced deals on a month boundary in the later month", async () => {
+    const r = await partnerImpact(db, org, EVENT, { asOf: t(2, 15), monthsBefore: 2, resamples: 200 });
+    expect(r.months).toEqual({ before: 2, after: 2, monthDays: 30 });
+    const a = r.partners.find((p) => p.partnerId === A)!;
+    const b = r.partners.find((p) => p.partnerId === B)!;
+    expect([a.registrationsBefore, a.registrationsAfter]).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect([b.registrationsBefore, b.registrationsAfter]).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(a.daysToFirstRegistration).toBe(0);
+    expect(b.daysToFirstRegistration).toBe(65);
+    expect([a.sourcedPipelineBeforeMinor, a.sourcedPipelineAfterMinor]).toEqual([
+      [100, 0],
+      [200, 0],
+    ]);
+    expect([b.sourcedPipelineBeforeMinor, b.sourcedPipelineAfterMinor]).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
+  it("scores only deals closed by the as-of date, each on its side of the event start", async () => {
+    const r = await partnerImpact(db, org, EVENT, { asOf: t(2, 15), monthsBefore: 2, resamples: 200 });
+    const a = r.partners.find((p) => p.partnerId === A)!.friction;
+    const b = r.partners.find((p) => p.partnerId === B)!.friction;
+    expect(a.before).toEqual({
+      closed: 0,
+      won: 0,
+      winRate: null,
+      meanCycleDays: null,
+      meanDiscountPct: null,
+    });
+    expect(a.after).toEqual({ closed: 1, won: 1, winRate: 1, meanCycleDays: 30, meanDiscountPct: 12.35 });
+    expect(b.before).toEqual({ closed: 2, won: 1, winRate: 0.5, meanCycleDays: 2, meanDiscountPct: 7.5 });
+    expect(b.after.closed).toBe(0);
+    expect(b.allTime).toEqual(b.before);
+    expect(r.overall.partnerDeals).toMatchObject({
+      closed: 3,
+      won: 2,
+      winRate: 2 / 3,
+      meanCycleDays: 34 / 3,
+    });
+    expect(r.overall.partnerDeals.meanDiscountPct).toBeCloseTo(9.925, 12);
+    expect(r.overall.directDeals).toEqual({
+      closed: 1,
+      won: 0,
+      winRate: 0,
+      meanCycleDays: 2,
+      meanDiscountPct: null,
+    });
+  });
+});

@@ -8,18 +8,22 @@ import {
   type SurvivalComparison,
 } from "../../core/stats/index.ts";
 import type { Database } from "../../db/client.ts";
-import { type AnalysisOptions, checkAsOf, type EventRef, loadEvent, pushTo } from "./event-context.ts";
+import { type AnalysisOptions, checkAsOf, type EventRef, loadEvent } from "./event-context.ts";
 import {
-  loadDeals,
+  addSums,
+  type FrictionSums,
+  loadPartnerDealSums,
   loadPartners,
-  loadRegistrations,
-  type PartnerDealRow,
+  loadRegistrationSeries,
+  MONTH_MS,
+  type Panel,
+  type PartnerDealSums,
   type PartnerRow,
-  type RegistrationRow,
+  planPartnerQueries,
+  type RegistrationSeries,
 } from "./partner-queries.ts";
 
-/** A "month" of the before/after panels: 30 days, counted from the event start. */
-export const MONTH_MS = 30 * DAY_MS;
+export { MONTH_MS };
 
 /** Options of the partner-event analysis. */
 export interface PartnerOptions extends AnalysisOptions {
@@ -98,47 +102,38 @@ export interface PartnerImpact {
   partners: PartnerMovement[];
 }
 
-function meanOrNull(xs: number[]): number | null {
-  return xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null;
-}
-
-/** Friction statistics of a set of deals (only closed ones count). */
-export function frictionStats(deals: readonly PartnerDealRow[]): FrictionStats {
-  const closed = deals.filter((d) => d.closedAt !== null && d.isWon !== null);
-  const won = closed.filter((d) => d.isWon);
-  const discounts = won.map((d) => d.discountPct).filter((v): v is number => v !== null);
+/** Friction statistics of a slice of deals from its sums (only closed deals count). */
+export function frictionStats(s: FrictionSums): FrictionStats {
   return {
-    closed: closed.length,
-    won: won.length,
-    winRate: closed.length ? won.length / closed.length : null,
-    meanCycleDays: meanOrNull(closed.map((d) => (d.closedAt! - d.openedAt) / DAY_MS)),
-    meanDiscountPct: meanOrNull(discounts),
+    closed: s.closed,
+    won: s.won,
+    winRate: s.closed ? s.won / s.closed : null,
+    // Exact sums over one division: the mean is correctly rounded, whatever the order of the deals.
+    meanCycleDays: s.closed ? s.cycleMs / (s.closed * DAY_MS) : null,
+    meanDiscountPct: s.discounted ? s.discountHundredths / (s.discounted * 100) : null,
   };
 }
+
+const NO_DEALS: FrictionSums = { closed: 0, won: 0, cycleMs: 0, discountHundredths: 0, discounted: 0 };
 
 function diff(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a - b;
 }
 
-/** Monthly buckets: counts or sums of values whose time falls in each month before / after the event. */
-function buckets(
-  items: readonly { at: number; value: number }[],
-  eventAtMs: number,
-  monthsBefore: number,
-  monthsAfter: number,
-): { before: number[]; after: number[] } {
-  const before = new Array<number>(monthsBefore).fill(0);
-  const after = new Array<number>(monthsAfter).fill(0);
-  for (const { at, value } of items) {
-    if (at < eventAtMs) {
-      const k = Math.floor((eventAtMs - at) / MONTH_MS - 1e-12);
-      if (k < monthsBefore) before[k]! += value;
-    } else {
-      const k = Math.floor((at - eventAtMs) / MONTH_MS);
-      if (k < monthsAfter) after[k]! += value;
-    }
+/** The panel of an event: months before as asked, months after as asked but only those complete by the as-of date. */
+export function partnerPanel(event: EventRef, options: PartnerOptions): Panel {
+  const monthsBefore = options.monthsBefore ?? 6;
+  const maxAfter = options.monthsAfter ?? 6;
+  for (const [name, v] of [
+    ["monthsBefore", monthsBefore],
+    ["monthsAfter", maxAfter],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new AppError("validation", `${name} must be a positive integer`, name);
   }
-  return { before, after };
+  const eventAtMs = event.startsAt.getTime();
+  const complete = Math.floor((options.asOf.getTime() - eventAtMs) / MONTH_MS);
+  return { eventAtMs, monthsBefore, monthsAfter: Math.max(Math.min(maxAfter, complete), 0) };
 }
 
 function did(
@@ -195,73 +190,64 @@ export async function partnerImpact(
   eventId: string,
   options: PartnerOptions,
 ): Promise<PartnerImpact> {
-  const monthsBefore = options.monthsBefore ?? 6;
   const loaded = await db.withOrg(orgId, async (tx) => {
     const event = await loadEvent(tx, orgId, eventId);
     checkAsOf(event, options.asOf);
-    const from = new Date(event.startsAt.getTime() - monthsBefore * MONTH_MS);
+    const panel = partnerPanel(event, options);
+    await planPartnerQueries(tx);
     return {
       event,
       partners: await loadPartners(tx, orgId, eventId, options.asOf),
-      registrations: await loadRegistrations(tx, orgId, from, options.asOf),
-      deals: await loadDeals(tx, orgId, options.asOf),
+      registrations: await loadRegistrationSeries(tx, orgId, panel, options.asOf),
+      deals: await loadPartnerDealSums(tx, orgId, panel, options.asOf),
     };
   });
   return analyzePartners(loaded.event, loaded.partners, loaded.registrations, loaded.deals, options);
 }
 
-/** The analysis over loaded rows. */
+/** The analysis over loaded partners, registration series and deal sums (on the panel of `partnerPanel`). */
 export function analyzePartners(
   event: EventRef,
   partnerRows: readonly PartnerRow[],
-  registrations: readonly RegistrationRow[],
-  deals: readonly PartnerDealRow[],
+  registrations: readonly RegistrationSeries[],
+  deals: readonly PartnerDealSums[],
   options: PartnerOptions,
 ): PartnerImpact {
   const eventAtMs = event.startsAt.getTime();
   const asOfMs = options.asOf.getTime();
-  const monthsBefore = options.monthsBefore ?? 6;
-  const maxAfter = options.monthsAfter ?? 6;
-  for (const [name, v] of [
-    ["monthsBefore", monthsBefore],
-    ["monthsAfter", maxAfter],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1)
-      throw new AppError("validation", `${name} must be a positive integer`, name);
-  }
-  const monthsAfter = Math.min(maxAfter, Math.floor((asOfMs - eventAtMs) / MONTH_MS));
+  const { monthsBefore, monthsAfter } = partnerPanel(event, options);
   const horizons = [...(options.horizons ?? [30, 60, 90])];
   const level = 0.95;
 
-  const regsBy = new Map<string, RegistrationRow[]>();
-  for (const r of registrations) pushTo(regsBy, r.partnerId, r);
-  const dealsBy = new Map<string, PartnerDealRow[]>();
-  for (const d of deals) if (d.partnerId) pushTo(dealsBy, d.partnerId, d);
+  const regsBy = new Map<string, RegistrationSeries>();
+  for (const r of registrations) regsBy.set(r.partnerId, r);
+  const dealsBy = new Map<string, PartnerDealSums>();
+  let direct = NO_DEALS;
+  let throughPartners = NO_DEALS;
+  for (const d of deals) {
+    if (d.partnerId === null) direct = d.allTime;
+    else {
+      dealsBy.set(d.partnerId, d);
+      throughPartners = addSums(throughPartners, d.allTime);
+    }
+  }
+  const noMonths = () => ({
+    before: new Array<number>(monthsBefore).fill(0),
+    after: new Array<number>(monthsAfter).fill(0),
+  });
 
   // Partners that attended another partner event (and not this one) are left out of the comparison.
   const excludedControls = partnerRows.filter((p) => p.attendees === 0 && p.attendedOther).length;
   const partners: PartnerMovement[] = partnerRows
     .filter((p) => p.attendees > 0 || !p.attendedOther)
     .map((p) => {
-      const regs = regsBy.get(p.id) ?? [];
-      const mine = dealsBy.get(p.id) ?? [];
-      const r = buckets(
-        regs.map((x) => ({ at: x.at, value: 1 })),
-        eventAtMs,
-        monthsBefore,
-        Math.max(monthsAfter, 0),
-      );
-      const sourced = buckets(
-        mine
-          .filter((d) => d.source === "partner_sourced")
-          .map((d) => ({ at: d.openedAt, value: d.amountMinor })),
-        eventAtMs,
-        monthsBefore,
-        Math.max(monthsAfter, 0),
-      );
-      const first = regs.find((x) => x.at >= eventAtMs);
-      const before = frictionStats(mine.filter((d) => d.closedAt !== null && d.closedAt < eventAtMs));
-      const after = frictionStats(mine.filter((d) => d.closedAt !== null && d.closedAt >= eventAtMs));
+      const regs = regsBy.get(p.id);
+      const mine = dealsBy.get(p.id);
+      const r = regs ?? noMonths();
+      const sourced = mine ? { before: mine.sourcedBeforeMinor, after: mine.sourcedAfterMinor } : noMonths();
+      const firstAfterMs = regs?.firstAfterMs ?? null;
+      const before = frictionStats(mine?.before ?? NO_DEALS);
+      const after = frictionStats(mine?.after ?? NO_DEALS);
       return {
         partnerId: p.id,
         name: p.name,
@@ -272,9 +258,9 @@ export function analyzePartners(
         registrationsAfter: r.after,
         sourcedPipelineBeforeMinor: sourced.before,
         sourcedPipelineAfterMinor: sourced.after,
-        daysToFirstRegistration: first ? (first.at - eventAtMs) / DAY_MS : null,
+        daysToFirstRegistration: firstAfterMs === null ? null : (firstAfterMs - eventAtMs) / DAY_MS,
         friction: {
-          allTime: frictionStats(mine),
+          allTime: frictionStats(mine?.allTime ?? NO_DEALS),
           before,
           after,
           change: {
@@ -339,7 +325,7 @@ export function analyzePartners(
   return {
     event: { id: event.id, name: event.name, type: event.type, startsAt: event.startsAt.toISOString() },
     asOf: options.asOf.toISOString(),
-    months: { before: monthsBefore, after: Math.max(monthsAfter, 0), monthDays: MONTH_MS / DAY_MS },
+    months: { before: monthsBefore, after: monthsAfter, monthDays: MONTH_MS / DAY_MS },
     indicators: {
       attendingPartners: treated.length,
       partnerAttendees: partners.reduce((s, p) => s + p.attendees, 0),
@@ -348,8 +334,8 @@ export function analyzePartners(
     },
     outcomes: { registrations: registrationsDid, sourcedPipeline: pipelineDid, timeToFirstRegistration },
     overall: {
-      partnerDeals: frictionStats(deals.filter((d) => d.partnerId !== null)),
-      directDeals: frictionStats(deals.filter((d) => d.partnerId === null)),
+      partnerDeals: frictionStats(throughPartners),
+      directDeals: frictionStats(direct),
     },
     partners,
   };
