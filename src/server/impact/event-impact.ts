@@ -97,58 +97,76 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   const scope = options.scope ?? "account";
   const lookbackDays = options.lookbackDays ?? 365;
   const now = options.now.getTime();
-  const read = await db.withOrg(orgId, async (tx) => {
-    const event = await requireEvent(tx, orgId, eventId);
-    const indicators: EventIndicators = await eventIndicators(tx, orgId, eventId);
-    const costRows = await tx
-      .select({ amount: eventCosts.amountMinor, currency: eventCosts.currency })
-      .from(eventCosts)
-      .where(and(eq(eventCosts.orgId, orgId), eq(eventCosts.eventId, eventId)));
-    // Per-journey models need only the journeys this event's accounts or people took part in; a population model
-    // (markov, shapley) is fitted on every journey, so then everything is read.
-    const population = [model, ...models].some((m) => !isPerJourneyModel(m));
-    const { deals, info } = await loadDeals(tx, orgId, {
-      scope,
-      lookbackDays,
-      focusEventId: population ? undefined : eventId,
-    });
-    return { event, indicators, costRows, deals, info };
-  });
-  const { event, indicators, costRows, deals, info } = read;
-  const cost = costRows.reduce((s, r) => s + Number(r.amount), 0);
+  const event = await db.withOrg(orgId, (tx) => requireEvent(tx, orgId, eventId));
   const startsAt = event.startsAt.getTime();
   const endsAt = event.endsAt.getTime();
   const headline = headlineHorizon(event.format);
   const horizon = options.horizon ?? headline;
   const asOf = Math.min(now, horizonInstant(endsAt, horizon));
-  const common = { eventId, eventStartsAt: startsAt, eventEndsAt: endsAt, model, lookbackDays };
-  const outcomes = eventOutcomes(deals, { ...common, asOf, models });
-  // Executive roundtables are valued on open pipeline reaching its next stage sooner than at matched accounts
-  // (docs/movement.md); every other event on won deals closing sooner (docs/roi.md). Never both: one deal's time
-  // saved would count twice.
   const ledgerAsOf = new Date(asOf);
   const daysSavedHorizon = Math.max(horizon, 1);
-  let pipelineAcceleration: Map<number, RoiAcceleration> | null = null;
-  let roundtable: RoundtableMovement | undefined;
-  if (event.type === "executive_roundtable") {
-    const { measured } = reachedHorizons(endsAt, ROI_HORIZONS, now);
-    // Read on or after the last reached horizon, the ledger's comparison serves the ROI curve too: one comparison.
-    if (measured.length > 0 && asOf >= horizonInstant(endsAt, Math.max(...measured)) && asOf >= startsAt) {
-      roundtable = await roundtableMovement(db, orgId, eventId, {
-        asOf: ledgerAsOf,
-        daysSavedHorizon,
-        daysSavedHorizons: measured,
+  // The journeys and the movement comparison are read side by side, each in its own transaction: on PostgreSQL
+  // they run on two connections at once (embedded, one after the other).
+  const [read, moved] = await Promise.all([
+    db.withOrg(orgId, async (tx) => {
+      const indicators: EventIndicators = await eventIndicators(tx, orgId, eventId);
+      const costRows = await tx
+        .select({ amount: eventCosts.amountMinor, currency: eventCosts.currency })
+        .from(eventCosts)
+        .where(and(eq(eventCosts.orgId, orgId), eq(eventCosts.eventId, eventId)));
+      // Per-journey models need only the journeys this event's accounts or people took part in; a population
+      // model (markov, shapley) is fitted on every journey, so then everything is read.
+      const population = [model, ...models].some((m) => !isPerJourneyModel(m));
+      const { deals, info } = await loadDeals(tx, orgId, {
+        scope,
+        lookbackDays,
+        focusEventId: population ? undefined : eventId,
       });
-    }
-    pipelineAcceleration = await roundtableRoiAcceleration(
-      db,
-      orgId,
-      { id: eventId, endsAt },
-      ROI_HORIZONS,
-      now,
-      roundtable,
-    );
-  }
+      return { indicators, costRows, deals, info };
+    }),
+    (async () => {
+      // Executive roundtables are valued on open pipeline reaching its next stage sooner than at matched accounts
+      // (docs/movement.md); every other event on won deals closing sooner (docs/roi.md). Never both: one deal's
+      // time saved would count twice.
+      let pipelineAcceleration: Map<number, RoiAcceleration> | null = null;
+      let roundtable: RoundtableMovement | undefined;
+      if (event.type === "executive_roundtable") {
+        const { measured } = reachedHorizons(endsAt, ROI_HORIZONS, now);
+        // Read on or after the last reached horizon, the ledger's comparison serves the ROI curve too: one
+        // comparison.
+        if (
+          measured.length > 0 &&
+          asOf >= horizonInstant(endsAt, Math.max(...measured)) &&
+          asOf >= startsAt
+        ) {
+          roundtable = await roundtableMovement(db, orgId, eventId, {
+            asOf: ledgerAsOf,
+            daysSavedHorizon,
+            daysSavedHorizons: measured,
+          });
+        }
+        pipelineAcceleration = await roundtableRoiAcceleration(
+          db,
+          orgId,
+          { id: eventId, endsAt },
+          ROI_HORIZONS,
+          now,
+          roundtable,
+        );
+      }
+      // Pipeline movement and behaviour change against comparable accounts, partners or reps, read on the same day.
+      const movement =
+        MOVEMENT_TYPES.has(event.type) && asOf >= startsAt
+          ? await movementOutcomes(db, orgId, eventId, { asOf: ledgerAsOf, daysSavedHorizon }, roundtable)
+          : [];
+      return { pipelineAcceleration, movement };
+    })(),
+  ]);
+  const { indicators, costRows, deals, info } = read;
+  const { pipelineAcceleration, movement } = moved;
+  const cost = costRows.reduce((s, r) => s + Number(r.amount), 0);
+  const common = { eventId, eventStartsAt: startsAt, eventEndsAt: endsAt, model, lookbackDays };
+  const outcomes = eventOutcomes(deals, { ...common, asOf, models });
   const roi = roiCurve(deals, {
     ...common,
     cost,
@@ -158,11 +176,6 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
       : {}),
   });
   const comparison = offlineVsOnline(deals, { eventId, asOf, model, lookbackDays });
-  // Pipeline movement and behaviour change against comparable accounts, partners or reps, read on the same day.
-  const movement =
-    MOVEMENT_TYPES.has(event.type) && asOf >= startsAt
-      ? await movementOutcomes(db, orgId, eventId, { asOf: ledgerAsOf, daysSavedHorizon }, roundtable)
-      : [];
   return {
     event: {
       id: event.id,

@@ -311,20 +311,30 @@ export async function loadAttendingAccounts(tx: Tx, orgId: string, eventId: stri
         where a.org_id = ${orgId} and a.id in ${attendingAccounts(orgId, eventId)}
         order by a.name, a.id`,
   );
-  const people = await rows<{
-    id: string;
-    account_id: string;
-    name: string;
-    buying_role: string | null;
-    attended: boolean;
-  }>(
-    tx,
-    sql`select p.id, p.account_id, trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) as name,
-          p.buying_role, (p.id in ${attendedPeopleSql(orgId, eventId)}) as attended
-        from people p
-        where p.org_id = ${orgId} and p.account_id in ${attendingAccounts(orgId, eventId)}
-        order by p.id`,
+  if (accounts.length === 0) return [];
+  // The accounts' people by the (organization, account) index, the attendees among them from the event's own
+  // check-ins and registrations: asked as one IN over a subquery, the planner hashed every person of the
+  // organization (0.12 s on a million people for 17 accounts).
+  const attendees = new Set(
+    (
+      await rows<{ person_id: string }>(tx, sql`select person_id from ${attendedPeopleSql(orgId, eventId)} a`)
+    ).map((r) => r.person_id),
   );
+  const people = (
+    await rows<{
+      id: string;
+      account_id: string;
+      name: string;
+      buying_role: string | null;
+    }>(
+      tx,
+      sql`select p.id, p.account_id, trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) as name,
+          p.buying_role
+        from people p
+        where p.org_id = ${orgId} and p.account_id = any(${sql.param(accounts.map((a) => a.id))}::uuid[])
+        order by p.id`,
+    )
+  ).map((p) => ({ ...p, attended: attendees.has(p.id) }));
   const byAccount = new Map<string, AccountRow["people"]>();
   for (const p of people) {
     pushTo(byAccount, p.account_id, { id: p.id, name: p.name, role: p.buying_role, attended: p.attended });
