@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
+import { fitKickoffLiftHalfLife, type LiftDeals } from "../../core/movement/kickoff-lift-half-life.ts";
+import { createRng } from "../../core/stats/index.ts";
 import type { Database } from "../../db/client.ts";
 import {
   assessmentAttempts,
@@ -10,6 +12,7 @@ import {
   responses,
 } from "../../db/schema/index.ts";
 import { kickoffImpact } from "./kickoff-impact.ts";
+import { type DecayDeal, fitLiftHalfLife } from "./lift-half-life.ts";
 import { DAY, uid, World } from "./test-world.ts";
 
 // Worked example (docs/movement.md): three attending reps (one reinforced), one who stayed away; four weeks
@@ -246,5 +249,52 @@ describe("sales kickoff impact (worked example)", () => {
       status: "insufficient",
       message: "no rep attended the kickoff",
     });
+  });
+});
+
+describe("kickoff lift half-life from sufficient statistics", () => {
+  const GROUPS = ["absent", "reinforced", "unreinforced"] as const;
+  const world = (
+    n: number,
+    seed: number,
+    halfLife: number,
+    lift: number,
+    wholeDays: boolean,
+  ): DecayDeal[] => {
+    const rng = createRng(seed);
+    return Array.from({ length: n }, () => {
+      const group = GROUPS[rng.int(3)]!;
+      const raw = -182 + 364 * rng.next();
+      const days = wholeDays ? Math.round(raw) : raw;
+      const x = days < 0 || group === "absent" ? 0 : group === "reinforced" ? 1 : 2 ** (-days / 7 / halfLife);
+      return { won: rng.next() < 0.3 + (0.05 * days) / 365 + lift * x, days, group };
+    });
+  };
+  const columns = (deals: readonly DecayDeal[]): LiftDeals => ({
+    won: Uint8Array.from(deals, (d) => (d.won ? 1 : 0)),
+    days: Float64Array.from(deals, (d) => d.days),
+    group: Uint8Array.from(deals, (d) => GROUPS.indexOf(d.group)),
+  });
+
+  it("gives exactly the row-by-row profile's lift, half-life and intervals", () => {
+    for (const [n, seed, halfLife, lift, wholeDays] of [
+      [40, 1, 3, 0.3, false],
+      [400, 2, 0.5, 0.2, false],
+      [3000, 3, 6, 0.15, true],
+      [5000, 4, 60, 0.1, false],
+      [5000, 5, 4, 0, false],
+    ] as const) {
+      const deals = world(n, seed, halfLife, lift, wholeDays);
+      expect(fitKickoffLiftHalfLife(columns(deals))).toEqual(fitLiftHalfLife(deals));
+    }
+  });
+
+  it("gives the same answer without reinforced reps and when there is nothing to fit", () => {
+    const noReinforced = world(2000, 6, 5, 0.2, false).map((d) =>
+      d.group === "reinforced" ? { ...d, group: "unreinforced" as const } : d,
+    );
+    expect(fitKickoffLiftHalfLife(columns(noReinforced))).toEqual(fitLiftHalfLife(noReinforced));
+    const beforeOnly = world(300, 7, 5, 0.2, false).filter((d) => d.days < 0);
+    expect(fitKickoffLiftHalfLife(columns(beforeOnly))).toEqual(fitLiftHalfLife(beforeOnly));
   });
 });

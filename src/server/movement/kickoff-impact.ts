@@ -9,6 +9,13 @@ import {
   weeklyAdoption,
 } from "../../core/movement/kickoff-adoption.ts";
 import {
+  fitKickoffLiftHalfLife,
+  LIFT_ABSENT,
+  LIFT_REINFORCED,
+  LIFT_UNREINFORCED,
+  type LiftDeals,
+} from "../../core/movement/kickoff-lift-half-life.ts";
+import {
   createRng,
   DEFAULT_RESAMPLES,
   type DecayCurve,
@@ -31,7 +38,7 @@ import {
   type NoteRow,
   type RepRow,
 } from "./kickoff-queries.ts";
-import { fitLiftHalfLife, type LiftHalfLife } from "./lift-half-life.ts";
+import type { LiftHalfLife } from "./lift-half-life.ts";
 
 const WEEK_MS = 7 * DAY_MS;
 
@@ -330,6 +337,29 @@ export async function kickoffImpact(
   return analyzeKickoff(loaded, options);
 }
 
+/** Every rep's deals before and after the kickoff, in that order, as the lift fit's columns. */
+function liftDeals(
+  units: readonly RepDeals[],
+  startMs: number,
+  reinforced: (u: RepDeals) => boolean,
+): LiftDeals {
+  let n = 0;
+  for (const u of units) n += u.before.length + u.after.length;
+  const out: LiftDeals = { won: new Uint8Array(n), days: new Float64Array(n), group: new Uint8Array(n) };
+  let i = 0;
+  for (const u of units) {
+    const group = !u.rep.attended ? LIFT_ABSENT : reinforced(u) ? LIFT_REINFORCED : LIFT_UNREINFORCED;
+    for (const side of [u.before, u.after])
+      for (const d of side) {
+        out.won[i] = d.won ? 1 : 0;
+        out.days[i] = (d.closedAt - startMs) / DAY_MS;
+        out.group[i] = group;
+        i++;
+      }
+  }
+  return out;
+}
+
 /** The analysis over loaded rows. */
 export function analyzeKickoff(
   data: {
@@ -574,19 +604,7 @@ export function analyzeKickoff(
         after: pooled(attending, "after").meanDealSizeMinor,
         change: change(sizeMeasure),
       },
-      liftHalfLife: fitLiftHalfLife(
-        repDeals.flatMap((u) =>
-          [...u.before, ...u.after].map((d) => ({
-            won: d.won,
-            days: (d.closedAt - startMs) / DAY_MS,
-            group: !u.rep.attended
-              ? ("absent" as const)
-              : reinforced(u)
-                ? ("reinforced" as const)
-                : ("unreinforced" as const),
-          })),
-        ),
-      ),
+      liftHalfLife: fitKickoffLiftHalfLife(liftDeals(repDeals, startMs, reinforced)),
       adoption,
       winRateDecay,
       winRateReinforcedVsRest,
