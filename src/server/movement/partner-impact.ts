@@ -136,10 +136,16 @@ export function partnerPanel(event: EventRef, options: PartnerOptions): Panel {
   return { eventAtMs, monthsBefore, monthsAfter: Math.max(Math.min(maxAfter, complete), 0) };
 }
 
-function did(
+/** A partner in the comparison, as the difference-in-differences needs it. */
+interface Unit {
+  partnerId: string;
+  attended: boolean;
+}
+
+function did<U extends Unit>(
   outcome: string,
-  partners: readonly PartnerMovement[],
-  pick: (p: PartnerMovement) => { before: number[]; after: number[] },
+  partners: readonly U[],
+  pick: (p: U) => { before: number[]; after: number[] },
   level: number,
 ): DidResult {
   const treatedUnits = partners.filter((p) => p.attended).length;
@@ -190,19 +196,56 @@ export async function partnerImpact(
   eventId: string,
   options: PartnerOptions,
 ): Promise<PartnerImpact> {
-  const loaded = await db.withOrg(orgId, async (tx) => {
+  return db.withOrg(orgId, async (tx) => {
     const event = await loadEvent(tx, orgId, eventId);
     checkAsOf(event, options.asOf);
     const panel = partnerPanel(event, options);
     await planPartnerQueries(tx);
-    return {
-      event,
-      partners: await loadPartners(tx, orgId, eventId, options.asOf),
-      registrations: await loadRegistrationSeries(tx, orgId, panel, options.asOf),
-      deals: await loadPartnerDealSums(tx, orgId, panel, options.asOf),
-    };
+    const partners = await loadPartners(tx, orgId, eventId, options.asOf);
+    const registrations = await loadRegistrationSeries(tx, orgId, panel, options.asOf);
+    // The deals are summed on the server while the registration outcomes (the survival bootstrap above all) are
+    // computed here: the query is sent before the analysis takes the thread. A failure of either is reported once.
+    const deals = loadPartnerDealSums(tx, orgId, panel, options.asOf);
+    deals.catch(() => {});
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const part = analyzeRegistrations(event, partners, registrations, options);
+    return completePartnerImpact(part, await deals, options);
   });
-  return analyzePartners(loaded.event, loaded.partners, loaded.registrations, loaded.deals, options);
+}
+
+/** A compared partner with its registration series (the deal figures come later). */
+type RegistrationUnit = Pick<
+  PartnerMovement,
+  | "partnerId"
+  | "name"
+  | "tier"
+  | "attended"
+  | "attendees"
+  | "registrationsBefore"
+  | "registrationsAfter"
+  | "daysToFirstRegistration"
+>;
+
+/** What registrations alone give: the compared partners with their series and the outcomes on them. */
+export interface RegistrationAnalysis {
+  event: EventRef;
+  panel: Panel;
+  units: RegistrationUnit[];
+  excludedControls: number;
+  registrations: DidResult;
+  timeToFirstRegistration: PartnerImpact["outcomes"]["timeToFirstRegistration"];
+}
+
+const LEVEL = 0.95;
+
+function insufficientMonths(outcome: string, units: readonly Unit[]): DidResult {
+  return {
+    status: "insufficient",
+    outcome,
+    message: "no complete month after the event yet: nothing to compare",
+    treatedUnits: units.filter((p) => p.attended).length,
+    controlUnits: units.filter((p) => !p.attended).length,
+  };
 }
 
 /** The analysis over loaded partners, registration series and deal sums (on the panel of `partnerPanel`). */
@@ -213,98 +256,64 @@ export function analyzePartners(
   deals: readonly PartnerDealSums[],
   options: PartnerOptions,
 ): PartnerImpact {
+  return completePartnerImpact(
+    analyzeRegistrations(event, partnerRows, registrations, options),
+    deals,
+    options,
+  );
+}
+
+/** The registration side of the analysis: the compared partners, registrations DiD and time to first registration. */
+export function analyzeRegistrations(
+  event: EventRef,
+  partnerRows: readonly PartnerRow[],
+  registrations: readonly RegistrationSeries[],
+  options: PartnerOptions,
+): RegistrationAnalysis {
   const eventAtMs = event.startsAt.getTime();
-  const asOfMs = options.asOf.getTime();
-  const { monthsBefore, monthsAfter } = partnerPanel(event, options);
+  const panel = partnerPanel(event, options);
+  const { monthsBefore, monthsAfter } = panel;
   const horizons = [...(options.horizons ?? [30, 60, 90])];
-  const level = 0.95;
 
   const regsBy = new Map<string, RegistrationSeries>();
   for (const r of registrations) regsBy.set(r.partnerId, r);
-  const dealsBy = new Map<string, PartnerDealSums>();
-  let direct = NO_DEALS;
-  let throughPartners = NO_DEALS;
-  for (const d of deals) {
-    if (d.partnerId === null) direct = d.allTime;
-    else {
-      dealsBy.set(d.partnerId, d);
-      throughPartners = addSums(throughPartners, d.allTime);
-    }
-  }
-  const noMonths = () => ({
-    before: new Array<number>(monthsBefore).fill(0),
-    after: new Array<number>(monthsAfter).fill(0),
-  });
 
   // Partners that attended another partner event (and not this one) are left out of the comparison.
   const excludedControls = partnerRows.filter((p) => p.attendees === 0 && p.attendedOther).length;
-  const partners: PartnerMovement[] = partnerRows
+  const units: RegistrationUnit[] = partnerRows
     .filter((p) => p.attendees > 0 || !p.attendedOther)
     .map((p) => {
       const regs = regsBy.get(p.id);
-      const mine = dealsBy.get(p.id);
-      const r = regs ?? noMonths();
-      const sourced = mine ? { before: mine.sourcedBeforeMinor, after: mine.sourcedAfterMinor } : noMonths();
       const firstAfterMs = regs?.firstAfterMs ?? null;
-      const before = frictionStats(mine?.before ?? NO_DEALS);
-      const after = frictionStats(mine?.after ?? NO_DEALS);
       return {
         partnerId: p.id,
         name: p.name,
         tier: p.tier,
         attended: p.attendees > 0,
         attendees: p.attendees,
-        registrationsBefore: r.before,
-        registrationsAfter: r.after,
-        sourcedPipelineBeforeMinor: sourced.before,
-        sourcedPipelineAfterMinor: sourced.after,
+        registrationsBefore: regs?.before ?? new Array<number>(monthsBefore).fill(0),
+        registrationsAfter: regs?.after ?? new Array<number>(monthsAfter).fill(0),
         daysToFirstRegistration: firstAfterMs === null ? null : (firstAfterMs - eventAtMs) / DAY_MS,
-        friction: {
-          allTime: frictionStats(mine?.allTime ?? NO_DEALS),
-          before,
-          after,
-          change: {
-            winRate: diff(after.winRate, before.winRate),
-            cycleDays: diff(after.meanCycleDays, before.meanCycleDays),
-            discountPct: diff(after.meanDiscountPct, before.meanDiscountPct),
-          },
-        },
       };
     });
 
-  const insufficientMonths = (outcome: string): DidResult => ({
-    status: "insufficient",
-    outcome,
-    message: "no complete month after the event yet: nothing to compare",
-    treatedUnits: partners.filter((p) => p.attended).length,
-    controlUnits: partners.filter((p) => !p.attended).length,
-  });
   const registrationsDid =
     monthsAfter < 1
-      ? insufficientMonths("registrations_per_month")
+      ? insufficientMonths("registrations_per_month", units)
       : did(
           "registrations_per_month",
-          partners,
+          units,
           (p) => ({ before: p.registrationsBefore, after: p.registrationsAfter }),
-          level,
-        );
-  const pipelineDid =
-    monthsAfter < 1
-      ? insufficientMonths("sourced_pipeline_minor_per_month")
-      : did(
-          "sourced_pipeline_minor_per_month",
-          partners,
-          (p) => ({ before: p.sourcedPipelineBeforeMinor, after: p.sourcedPipelineAfterMinor }),
-          level,
+          LEVEL,
         );
 
-  const followUp = (asOfMs - eventAtMs) / DAY_MS;
-  const sample = (group: PartnerMovement[]) => ({
+  const followUp = (options.asOf.getTime() - eventAtMs) / DAY_MS;
+  const sample = (group: RegistrationUnit[]) => ({
     time: group.map((p) => p.daysToFirstRegistration ?? followUp),
     event: group.map((p) => (p.daysToFirstRegistration === null ? 0 : 1)),
   });
-  const treated = partners.filter((p) => p.attended);
-  const control = partners.filter((p) => !p.attended);
+  const treated = units.filter((p) => p.attended);
+  const control = units.filter((p) => !p.attended);
   const timeToFirstRegistration: PartnerImpact["outcomes"]["timeToFirstRegistration"] =
     treated.length === 0 || control.length === 0
       ? {
@@ -321,18 +330,86 @@ export function analyzePartners(
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
           }),
         };
+  return {
+    event,
+    panel,
+    units,
+    excludedControls,
+    registrations: registrationsDid,
+    timeToFirstRegistration,
+  };
+}
 
+/** Adds the deal side to the registration analysis: sourced pipeline DiD and the friction scorecards. */
+export function completePartnerImpact(
+  part: RegistrationAnalysis,
+  deals: readonly PartnerDealSums[],
+  options: PartnerOptions,
+): PartnerImpact {
+  const { event, panel } = part;
+  const { monthsBefore, monthsAfter } = panel;
+  const dealsBy = new Map<string, PartnerDealSums>();
+  let direct = NO_DEALS;
+  let throughPartners = NO_DEALS;
+  for (const d of deals) {
+    if (d.partnerId === null) direct = d.allTime;
+    else {
+      dealsBy.set(d.partnerId, d);
+      throughPartners = addSums(throughPartners, d.allTime);
+    }
+  }
+  const partners: PartnerMovement[] = part.units.map((u) => {
+    const mine = dealsBy.get(u.partnerId);
+    const before = frictionStats(mine?.before ?? NO_DEALS);
+    const after = frictionStats(mine?.after ?? NO_DEALS);
+    return {
+      partnerId: u.partnerId,
+      name: u.name,
+      tier: u.tier,
+      attended: u.attended,
+      attendees: u.attendees,
+      registrationsBefore: u.registrationsBefore,
+      registrationsAfter: u.registrationsAfter,
+      sourcedPipelineBeforeMinor: mine?.sourcedBeforeMinor ?? new Array<number>(monthsBefore).fill(0),
+      sourcedPipelineAfterMinor: mine?.sourcedAfterMinor ?? new Array<number>(monthsAfter).fill(0),
+      daysToFirstRegistration: u.daysToFirstRegistration,
+      friction: {
+        allTime: frictionStats(mine?.allTime ?? NO_DEALS),
+        before,
+        after,
+        change: {
+          winRate: diff(after.winRate, before.winRate),
+          cycleDays: diff(after.meanCycleDays, before.meanCycleDays),
+          discountPct: diff(after.meanDiscountPct, before.meanDiscountPct),
+        },
+      },
+    };
+  });
+
+  const pipelineDid =
+    monthsAfter < 1
+      ? insufficientMonths("sourced_pipeline_minor_per_month", partners)
+      : did(
+          "sourced_pipeline_minor_per_month",
+          partners,
+          (p) => ({ before: p.sourcedPipelineBeforeMinor, after: p.sourcedPipelineAfterMinor }),
+          LEVEL,
+        );
   return {
     event: { id: event.id, name: event.name, type: event.type, startsAt: event.startsAt.toISOString() },
     asOf: options.asOf.toISOString(),
     months: { before: monthsBefore, after: monthsAfter, monthDays: MONTH_MS / DAY_MS },
     indicators: {
-      attendingPartners: treated.length,
+      attendingPartners: partners.filter((p) => p.attended).length,
       partnerAttendees: partners.reduce((s, p) => s + p.attendees, 0),
       partners: partners.length,
-      excludedControls,
+      excludedControls: part.excludedControls,
     },
-    outcomes: { registrations: registrationsDid, sourcedPipeline: pipelineDid, timeToFirstRegistration },
+    outcomes: {
+      registrations: part.registrations,
+      sourcedPipeline: pipelineDid,
+      timeToFirstRegistration: part.timeToFirstRegistration,
+    },
     overall: {
       partnerDeals: frictionStats(throughPartners),
       directDeals: frictionStats(direct),
