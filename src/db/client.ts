@@ -25,6 +25,15 @@ export interface Database {
   owner: Tx;
   /** Runs `fn` in one transaction as the application role, scoped to one organization by row-level security. */
   withOrg<T>(orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs each part in its own read transaction scoped to one organization, all on one snapshot (they see the same
+   * data): on PostgreSQL at the same time on separate connections (the first exports its snapshot, the others
+   * import it), embedded one after the other in one transaction. For long reads split in disjoint parts.
+   */
+  withOrgParts<T extends readonly unknown[]>(
+    orgId: string,
+    parts: { [K in keyof T]: (tx: Tx) => Promise<T[K]> },
+  ): Promise<T>;
   /** Runs `fn` as the application role with no organization: only the narrow look-up functions answer. */
   asApp<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -103,6 +112,20 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
         await enter(tx as unknown as Tx, orgId, true);
         return fn(tx as unknown as Tx);
       }),
+    withOrgParts: <T extends readonly unknown[]>(
+      orgId: string,
+      parts: { [K in keyof T]: (tx: Tx) => Promise<T[K]> },
+    ) =>
+      db.transaction(
+        async (tx) => {
+          await enter(tx as unknown as Tx, orgId, true);
+          const out: unknown[] = [];
+          for (const part of parts as readonly ((tx: Tx) => Promise<unknown>)[])
+            out.push(await part(tx as unknown as Tx));
+          return out as unknown as T;
+        },
+        { accessMode: "read only" },
+      ),
     asApp: (fn) =>
       db.transaction(async (tx) => {
         await enter(tx as unknown as Tx, null, true);
@@ -130,10 +153,13 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
   const appPool = appUrl
     ? new pg.Pool({ connectionString: appUrl, max })
     : new pg.Pool({ connectionString: url, max });
+  // Parts of a split read beyond the first run on a pool of their own: the first part holds its connection until
+  // the others have imported its snapshot, so drawing them from the same pool could exhaust it and wait forever.
+  const partPool = new pg.Pool({ connectionString: appUrl ?? url, max: 4 });
   const setRole = !appUrl;
   // An idle pooled connection can be ended by the server (restart, failover, a dropped database). The pool then
   // emits "error"; handled here, the next query simply opens a new connection instead of crashing the process.
-  for (const pool of new Set([ownerPool, appPool])) {
+  for (const pool of new Set([ownerPool, appPool, partPool])) {
     pool.on("error", (error) => {
       if (process.env.THROUGHLINE_LOG !== "silent")
         console.error(`database: idle connection ended: ${error.message}`);
@@ -142,11 +168,13 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
   try {
     await ownerPool.query("select 1");
   } catch (error) {
-    await Promise.allSettled([ownerPool.end(), appPool.end()]);
+    await Promise.allSettled([ownerPool.end(), appPool.end(), partPool.end()]);
     throw new AppError("unavailable", `cannot connect to DATABASE_URL: ${(error as Error).message}`);
   }
   const owner = drizzlePg(ownerPool, { schema }) as unknown as Tx;
   const app = drizzlePg(appPool, { schema }) as unknown as Tx;
+  const side = drizzlePg(partPool, { schema }) as unknown as Tx;
+  const readSnapshot = { isolationLevel: "repeatable read", accessMode: "read only" } as const;
   return {
     kind: "postgres",
     owner,
@@ -156,6 +184,69 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
         await enter(tx as unknown as Tx, orgId, setRole);
         return fn(tx as unknown as Tx);
       }),
+    async withOrgParts<T extends readonly unknown[]>(
+      orgId: string,
+      parts: { [K in keyof T]: (tx: Tx) => Promise<T[K]> },
+    ): Promise<T> {
+      const list = parts as readonly ((tx: Tx) => Promise<unknown>)[];
+      if (list.length === 0) return [] as unknown as T;
+      let exported!: (id: string) => void;
+      let notExported!: (error: unknown) => void;
+      const snapshot = new Promise<string>((resolve, reject) => {
+        exported = resolve;
+        notExported = reject;
+      });
+      snapshot.catch(() => undefined);
+      // The exporting transaction stays open until every other part has imported its snapshot (or failed).
+      let waiting = list.length - 1;
+      let allImported!: () => void;
+      const imported = new Promise<void>((resolve) => {
+        allImported = resolve;
+      });
+      if (waiting === 0) allImported();
+      const first = app.transaction(async (tx) => {
+        try {
+          await enter(tx as unknown as Tx, orgId, setRole);
+          if (list.length > 1) {
+            const [s] = await rows<{ id: string }>(
+              tx as unknown as Tx,
+              sql`select pg_export_snapshot() as id`,
+            );
+            exported(s!.id);
+          }
+        } catch (error) {
+          notExported(error);
+          throw error;
+        }
+        try {
+          return await list[0]!(tx as unknown as Tx);
+        } finally {
+          await imported;
+        }
+      }, readSnapshot);
+      const others = list.slice(1).map((part) => {
+        let counted = false;
+        const count = () => {
+          if (counted) return;
+          counted = true;
+          if (--waiting === 0) allImported();
+        };
+        return side
+          .transaction(async (tx) => {
+            try {
+              const id = await snapshot;
+              if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`unexpected snapshot id ${id}`);
+              await tx.execute(sql.raw(`set transaction snapshot '${id}'`));
+            } finally {
+              count();
+            }
+            await enter(tx as unknown as Tx, orgId, setRole);
+            return part(tx as unknown as Tx);
+          }, readSnapshot)
+          .finally(count);
+      });
+      return (await Promise.all([first, ...others])) as unknown as T;
+    },
     asApp: (fn) =>
       app.transaction(async (tx) => {
         await enter(tx as unknown as Tx, null, setRole);
@@ -191,7 +282,7 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
       }
     },
     async close() {
-      await Promise.all([ownerPool.end(), appPool.end()]);
+      await Promise.all([ownerPool.end(), appPool.end(), partPool.end()]);
     },
   };
 }

@@ -4,7 +4,13 @@ import type { Database } from "../../db/client.ts";
 import { roundtableRoiAcceleration, roundtableRoiAccelerations } from "./acceleration.ts";
 import { loadEvent } from "./event-context.ts";
 import { loadRoundtableWorld, roundtableTableOf } from "./roundtable-batch.ts";
-import { loadOpportunityTable, type OpportunityTable } from "./roundtable-queries.ts";
+import {
+  loadOpportunityRows,
+  loadOpportunityTable,
+  type OpportunityTable,
+  opportunityRanges,
+  readHistories,
+} from "./roundtable-queries.ts";
 import { DAY, uid, World } from "./test-world.ts";
 
 // A seeded world of four roundtables: accounts attending none, one or two of them (checked in or marked attended by
@@ -166,5 +172,33 @@ describe("every roundtable compared from one read of the pipeline", () => {
       }
     }
     expect(measured).toBeGreaterThan(3);
+  });
+
+  it("reads one event's table in id ranges side by side, the same table as one read", async () => {
+    const whole = await db.withOrg(orgId, (tx) => opportunityRanges(tx, orgId, 3));
+    expect(whole).toEqual([{}]); // a small pipeline is read in one go
+    const ranges = await db.withOrg(orgId, (tx) =>
+      opportunityRanges(tx, orgId, 3, { percent: 100, minRows: 1 }),
+    );
+    expect(ranges).toHaveLength(3);
+    expect(ranges[0]!.from).toBeUndefined();
+    expect(ranges[2]!.to).toBeUndefined();
+    expect(ranges[1]).toEqual({ from: ranges[0]!.to, to: ranges[2]!.from });
+    for (let e = 0; e < EVENTS.length; e++) {
+      const eventAt = at(STARTS[e]!);
+      const asOf = at(STARTS[e]! + 120);
+      const single = await db.withOrg(orgId, (tx) =>
+        loadOpportunityTable(tx, orgId, EVENTS[e]!, eventAt, asOf),
+      );
+      for (const read of ["probes", "one_pass"] as const) {
+        const parts = await db.withOrgParts(
+          orgId,
+          ranges.map((r) => (tx) => loadOpportunityRows(tx, orgId, EVENTS[e]!, eventAt, asOf, r, read)),
+        );
+        // Every part holds some of the rows, and joined in order they are the single read's table.
+        expect(parts.every((p) => p.length > 0)).toBe(true);
+        expect(asRows(readHistories(parts.flat()))).toEqual(asRows(single));
+      }
+    }
   });
 });

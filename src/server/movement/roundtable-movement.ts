@@ -16,7 +16,7 @@ import {
   type StallReason,
   stallReason,
 } from "../../core/movement/stall-reasons.ts";
-import type { Database } from "../../db/client.ts";
+import type { Database, Tx } from "../../db/client.ts";
 import {
   matchedSetOutcomes,
   restrictedMeanDaysSaved,
@@ -35,11 +35,17 @@ import {
   type AccountRow,
   loadAccountTouches,
   loadAttendingAccounts,
-  loadOpportunityTable,
+  loadOpportunityRows,
+  type OpportunityQueryRow,
   type OpportunityRow,
   type OpportunityTable,
+  opportunityRanges,
+  readHistories,
   type TouchRow,
 } from "./roundtable-queries.ts";
+
+/** Parts the opportunities are read in, side by side (on PostgreSQL: one connection each). */
+const READ_PARTS = 2;
 
 /** Stages after which an opportunity does not move. */
 export const TERMINAL_STAGES = ["closed_won", "closed_lost"] as const;
@@ -211,21 +217,32 @@ export async function roundtableMovement(
   eventId: string,
   options: RoundtableOptions,
 ): Promise<RoundtableMovement> {
-  const loaded = await db.withOrg(orgId, async (tx) => {
+  const lookbackDays = options.lookbackDays ?? 90;
+  const { event, ranges } = await db.withOrg(orgId, async (tx) => {
     const event = await loadEvent(tx, orgId, eventId);
     checkAsOf(event, options.asOf);
-    const lookbackDays = options.lookbackDays ?? 90;
-    const opportunities = await loadOpportunityTable(tx, orgId, eventId, event.startsAt, options.asOf);
-    const accounts = await loadAttendingAccounts(tx, orgId, eventId);
-    const touches = await loadAccountTouches(
-      tx,
-      orgId,
-      eventId,
-      new Date(event.startsAt.getTime() - lookbackDays * DAY_MS),
-      options.asOf,
-    );
-    return { event, opportunities, accounts, touches };
+    return { event, ranges: await opportunityRanges(tx, orgId, READ_PARTS) };
   });
+  // The opportunities (most of the time) are read in id ranges side by side, on one snapshot with the accounts and
+  // their touches; the ranges are joined in order, so the table is the one a single read gives.
+  const results = await db.withOrgParts<unknown[]>(orgId, [
+    (tx) => loadAttendingAccounts(tx, orgId, eventId),
+    (tx) =>
+      loadAccountTouches(
+        tx,
+        orgId,
+        eventId,
+        new Date(event.startsAt.getTime() - lookbackDays * DAY_MS),
+        options.asOf,
+      ),
+    ...ranges.map(
+      (range) => (tx: Tx) => loadOpportunityRows(tx, orgId, eventId, event.startsAt, options.asOf, range),
+    ),
+  ]);
+  const accounts = results[0] as AccountRow[];
+  const touches = results[1] as TouchRow[];
+  const parts = results.slice(2) as OpportunityQueryRow[][];
+  const loaded = { event, opportunities: readHistories(parts.flat()), accounts, touches };
   return analyzeRoundtableTable(loaded.event, loaded.opportunities, loaded.accounts, loaded.touches, options);
 }
 

@@ -61,6 +61,7 @@ async function queryOpportunities(
   eventAt: Date,
   asOf: Date,
   read: HistoryRead,
+  range: IdRange = {},
 ): Promise<OpportunityQueryRow[]> {
   const at = eventAt.toISOString();
   const until = asOf.toISOString();
@@ -82,7 +83,9 @@ async function queryOpportunities(
       where e.org_id = ${orgId} and e.id <> ${eventId}
         and e.type = (select type from events where org_id = ${orgId} and id = ${eventId})
         and e.starts_at <= ${until}::timestamptz)`;
-  const scope: SQL = sql`o.org_id = ${orgId} and o.opened_at <= ${until}::timestamptz and (
+  const inRange = (column: SQL) =>
+    sql`${range.from ? sql`and ${column} >= ${range.from}::uuid` : sql``} ${range.to ? sql`and ${column} < ${range.to}::uuid` : sql``}`;
+  const scope: SQL = sql`o.org_id = ${orgId} ${inRange(sql`o.id`)} and o.opened_at <= ${until}::timestamptz and (
       o.account_id in ${accounts}
       or (o.opened_at <= ${at}::timestamptz and (o.closed_at is null or o.closed_at > ${at}::timestamptz)
           and x.account_id is null))`;
@@ -124,7 +127,7 @@ async function queryOpportunities(
     join = sql`left join (
           select q.opportunity_id, string_agg(q.e, chr(30)) as history
             from (select s.opportunity_id, ${entry} as e from stage_changes s
-                   where s.org_id = ${orgId} and s.changed_at <= ${until}::timestamptz
+                   where s.org_id = ${orgId} ${inRange(sql`s.opportunity_id`)} and s.changed_at <= ${until}::timestamptz
                    order by s.opportunity_id, s.changed_at, s.id) q
            group by q.opportunity_id) h on h.opportunity_id = o.id`;
   } else {
@@ -144,6 +147,52 @@ async function queryOpportunities(
         where ${scope}
         order by o.id`,
   );
+}
+
+/** Opportunities with ids in [from, to) (either end open). */
+export interface IdRange {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Splits the organization's opportunities into `parts` id ranges of about equal size, estimated on a sample of the
+ * table's pages (2% by default); one range (no split) when fewer than `minRows` (200) are sampled: a small pipeline,
+ * where one read is quick anyway.
+ */
+export async function opportunityRanges(
+  tx: Tx,
+  orgId: string,
+  parts: number,
+  sample: { percent?: number; minRows?: number } = {},
+): Promise<IdRange[]> {
+  if (parts <= 1) return [{}];
+  const percent = sample.percent ?? 2;
+  const minRows = sample.minRows ?? 200;
+  const fractions = Array.from({ length: parts - 1 }, (_, i) => (i + 1) / parts);
+  const [sampled] = await rows<{ n: number; cuts: string[] | string | null }>(
+    tx,
+    sql`select count(*)::int as n,
+          (percentile_disc(${sql.param(fractions)}::float8[]) within group (order by o.id))::text[] as cuts
+        from opportunities o tablesample system (${sql.raw(String(Number(percent)))}) repeatable (1)
+        where o.org_id = ${orgId}`,
+  );
+  const cuts = typeof sampled?.cuts === "string" ? parseTextArray(sampled.cuts) : (sampled?.cuts ?? []);
+  if (!sampled || sampled.n < minRows || cuts.length !== parts - 1) return [{}];
+  const bounds = [...new Set(cuts)];
+  return bounds.length === 0
+    ? [{}]
+    : [
+        { to: bounds[0]! },
+        ...bounds.slice(1).map((to, i) => ({ from: bounds[i]!, to })),
+        { from: bounds.at(-1)! },
+      ];
+}
+
+/** A PostgreSQL text array of uuids ("{a,b}") as strings. */
+function parseTextArray(text: string): string[] {
+  const inner = text.replace(/^\{|\}$/g, "");
+  return inner ? inner.split(",") : [];
 }
 
 /**
@@ -198,6 +247,22 @@ export async function loadOpportunityTable(
   read: HistoryRead = "auto",
 ): Promise<OpportunityTable> {
   return readHistories(await queryOpportunities(tx, orgId, eventId, eventAt, asOf, read));
+}
+
+/**
+ * The rows of `loadOpportunityTable` for one id range (in id order), to be read in parts side by side and joined in
+ * range order with `readHistories`.
+ */
+export function loadOpportunityRows(
+  tx: Tx,
+  orgId: string,
+  eventId: string,
+  eventAt: Date,
+  asOf: Date,
+  range: IdRange,
+  read: HistoryRead = "auto",
+): Promise<OpportunityQueryRow[]> {
+  return queryOpportunities(tx, orgId, eventId, eventAt, asOf, read, range);
 }
 
 /** Opportunity rows with their histories as text ("ms<US>stage<RS>…") into columns (treated when so marked). */

@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, openTestDatabase } from "../../test/db.ts";
+import { type Database, rows } from "./client.ts";
+
+let db: Database;
+let a: string;
+let b: string;
+beforeAll(async () => {
+  db = await openTestDatabase();
+  a = await createTestOrg(db, "Alpha");
+  b = await createTestOrg(db, "Beta");
+  await db.withOrg(a, (tx) =>
+    tx.execute(sql`insert into accounts (org_id, name) values (${a}, 'A1'), (${a}, 'A2')`),
+  );
+  await db.withOrg(b, (tx) => tx.execute(sql`insert into accounts (org_id, name) values (${b}, 'B1')`));
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const names = (tx: Parameters<Parameters<Database["withOrg"]>[1]>[0]) =>
+  rows<{ name: string }>(tx, sql`select name from accounts order by name`).then((r) => r.map((x) => x.name));
+
+describe("a read split in parts", () => {
+  it("gives each part's answer in order, every part under the caller's organization", async () => {
+    const [one, two, three] = await db.withOrgParts(a, [
+      names,
+      (tx) => rows<{ n: number }>(tx, sql`select count(*)::int as n from accounts`).then((r) => r[0]!.n),
+      async (tx) => (await names(tx)).join("+"),
+    ]);
+    expect(one).toEqual(["A1", "A2"]);
+    expect(two).toBe(2);
+    expect(three).toBe("A1+A2");
+    expect(await db.withOrgParts(b, [names, names])).toEqual([["B1"], ["B1"]]);
+  });
+
+  it("refuses writes: the parts only read", async () => {
+    await expect(
+      db.withOrgParts(a, [
+        names,
+        (tx) => tx.execute(sql`insert into accounts (org_id, name) values (${a}, 'X')`),
+      ]),
+    ).rejects.toThrow();
+    expect(await db.withOrg(a, names)).toEqual(["A1", "A2"]);
+  });
+
+  it("fails as a whole when one part fails, and the connections serve the next read", async () => {
+    for (let i = 0; i < 6; i++) {
+      await expect(
+        db.withOrgParts(a, [names, () => Promise.reject(new Error("part failed")), names]),
+      ).rejects.toThrow("part failed");
+    }
+    expect(await db.withOrgParts(a, [names, names, names, names, names])).toHaveLength(5);
+  });
+
+  // Embedded, the parts run one after the other in one transaction; on a server each has its own connection, and
+  // they must still see one snapshot.
+  it.runIf(process.env.THROUGHLINE_TEST_DATABASE_URL)(
+    "shows every part the same snapshot, even when rows are committed while the parts run",
+    async () => {
+      let committed!: () => void;
+      const done = new Promise<void>((resolve) => {
+        committed = resolve;
+      });
+      const [before, after] = await db.withOrgParts(a, [
+        async (tx) => {
+          const seen = await names(tx);
+          await db.withOrg(a, (w) => w.execute(sql`insert into accounts (org_id, name) values (${a}, 'A3')`));
+          committed();
+          return seen;
+        },
+        async (tx) => {
+          await done;
+          return names(tx);
+        },
+      ]);
+      expect(before).toEqual(["A1", "A2"]);
+      expect(after).toEqual(["A1", "A2"]);
+      expect(await db.withOrg(a, names)).toEqual(["A1", "A2", "A3"]);
+      await db.withOrg(a, (w) => w.execute(sql`delete from accounts where name = 'A3'`));
+    },
+  );
+});
