@@ -196,6 +196,14 @@ describe("partner event impact (worked example)", () => {
     });
   });
 
+  it("refuses a negative horizon, and the report still reads afterwards", async () => {
+    await expect(
+      partnerImpact(db, orgId, EVENT, { asOf, monthsBefore: 2, horizons: [-1], resamples: 50 }),
+    ).rejects.toMatchObject({ code: "validation" });
+    const r = await partnerImpact(db, orgId, EVENT, { asOf, monthsBefore: 2, monthsAfter: 2, resamples: 50 });
+    expect(r.indicators.partners).toBe(4);
+  });
+
   it("says there is nothing to compare before a whole month has passed", async () => {
     const r = await partnerImpact(db, orgId, EVENT, {
       asOf: new Date(T0.getTime() + 10 * DAY),

@@ -59,8 +59,9 @@ export interface PartnerDealSums {
 
 /**
  * The panel months as instants, oldest first: `monthsBefore + monthsAfter + 1` bounds from event − monthsBefore·M to
- * event + monthsAfter·M. Month j of `width_bucket(t, bounds)` (1-based) holds bounds[j − 1] ≤ t < bounds[j]; times are
- * whole milliseconds on both sides, so this is the same month as counting milliseconds from the event start.
+ * event + monthsAfter·M. Month j of `width_bucket(t, bounds)` (1-based) holds bounds[j − 1] ≤ t < bounds[j]. The bounds
+ * are whole milliseconds, so t falls in the same month as its whole milliseconds counted from the event start would
+ * put it (a time on a bound opens the later month).
  */
 function panelBounds(panel: Panel): SQL {
   const n = panel.monthsBefore + panel.monthsAfter + 1;
@@ -154,8 +155,9 @@ export async function loadRegistrationSeries(
 ): Promise<RegistrationSeries[]> {
   const from = new Date(panel.eventAtMs - panel.monthsBefore * MONTH_MS).toISOString();
   const eventAt = new Date(panel.eventAtMs).toISOString();
-  // One row per partner with the month of each registration (the partner index gives them in partner order, so
-  // no sort): counting them here is cheaper than grouping by month on the server, and far cheaper than a row each.
+  // One row per partner with the month of each registration (an index-only scan gives them in partner order, so
+  // no sort): counting them here is cheaper than grouping by month on the server (~150 ms against ~250 ms on the
+  // large demo), and far cheaper than a row per registration (420k rows, ~0.9 s).
   const list = await rows<{ partner_id: string; months: number[]; first_after: unknown }>(
     tx,
     sql`select partner_id, array_agg(width_bucket(registered_at, ${panelBounds(panel)})) as months,
