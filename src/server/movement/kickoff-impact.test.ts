@@ -1,8 +1,9 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
 import { fitKickoffLiftHalfLife, type LiftDeals } from "../../core/movement/kickoff-lift-half-life.ts";
 import { createRng } from "../../core/stats/index.ts";
-import type { Database } from "../../db/client.ts";
+import { type Database, rows } from "../../db/client.ts";
 import {
   assessmentAttempts,
   assessmentItems,
@@ -11,7 +12,9 @@ import {
   managerObservations,
   responses,
 } from "../../db/schema/index.ts";
+import { loadEvent, toMs } from "./event-context.ts";
 import { kickoffImpact } from "./kickoff-impact.ts";
+import { loadClosedDeals, loadReps, type RepClosedDeals } from "./kickoff-queries.ts";
 import { type DecayDeal, fitLiftHalfLife } from "./lift-half-life.ts";
 import { DAY, uid, World } from "./test-world.ts";
 
@@ -296,5 +299,125 @@ describe("kickoff lift half-life from sufficient statistics", () => {
     expect(fitKickoffLiftHalfLife(columns(noReinforced))).toEqual(fitLiftHalfLife(noReinforced));
     const beforeOnly = world(300, 7, 5, 0.2, false).filter((d) => d.days < 0);
     expect(fitKickoffLiftHalfLife(columns(beforeOnly))).toEqual(fitLiftHalfLife(beforeOnly));
+  });
+});
+
+describe("kickoff loaders", () => {
+  it("read the same reps and deals as a row-by-row reading joined on people by email", async () => {
+    const U = (n: number) => uid(10, n);
+    const org = await createTestOrg(db);
+    const w = new World(db, org);
+    const E = uid(9, 5);
+    await w.event(E, "sales_kickoff", T0, END);
+    await w.account(ACC, "enterprise");
+    // Reps: 1 attends (person email in other case) and is reinforced, 2 has a person and nothing else, 3 has no
+    // person; 4 is an admin who attended and owns deals; person 5 attended and is no user.
+    for (const n of [1, 2, 3]) await w.user(U(n), "rep", n === 3 ? null : "East");
+    await w.user(U(4), "admin", "East");
+    await w.person(uid(2, 1), { email: `${U(1)}@EXAMPLE.test` });
+    await w.person(uid(2, 2), { email: `${U(2)}@example.test` });
+    await w.person(uid(2, 4), { email: `${U(4)}@example.test` });
+    await w.person(uid(2, 5), { email: "someone@example.test" });
+    for (const n of [1, 4, 5]) await w.attend(E, uid(2, n), T0, n === 1 ? "checkin" : "import");
+    // Two drills after the kickoff count, one before it does not.
+    for (const days of [3, 5, -3])
+      await w.touch({
+        at: new Date((days > 0 ? END : T0).getTime() + days * DAY),
+        channel: "email",
+        kind: "drill",
+        personId: uid(2, 1),
+        eventId: E,
+      });
+    let n = 0;
+    const deal = (owner: string, state: "won" | "lost" | "open", closed: Date, amountMinor: number) =>
+      w.opportunity(
+        uid(4, ++n),
+        ACC,
+        [
+          ["discovery", new Date(closed.getTime() - 17.25 * DAY - 123)],
+          ...(state === "open"
+            ? []
+            : [[state === "won" ? "closed_won" : "closed_lost", closed] as [string, Date]]),
+        ],
+        { ownerUserId: owner, amountMinor },
+      );
+    for (const [k, owner] of [U(1), U(2), U(3), U(4), U(1), U(2)].entries()) {
+      await deal(
+        owner,
+        k % 2 === 0 ? "won" : "lost",
+        new Date(T0.getTime() - (40 - k) * DAY + 987),
+        2 ** 40 + k,
+      );
+      await deal(owner, "won", new Date(END.getTime() + (k + 1) * DAY + 1), 1_000 * k);
+      await deal(owner, "open", new Date(END.getTime() + (k + 2) * DAY), 5);
+    }
+    await deal(U(1), "won", new Date(T0.getTime() - 400 * DAY), 7); // before the window
+    await deal(U(1), "won", new Date(asOf.getTime() + 1), 7); // after the as-of date
+
+    const from = new Date(T0.getTime() - 182 * DAY);
+    const { reps, reference, deals, referenceDeals } = await db.withOrg(org, async (tx) => {
+      const event = await loadEvent(tx, org, E);
+      const reference = await rows<Record<string, unknown>>(
+        tx,
+        sql`select distinct on (u.id) u.id as "userId", u.name, u.email, coalesce(u.territory, '(no team)') as team,
+              exists (select 1 from check_ins c where c.org_id = p.org_id and c.event_id = ${E} and c.person_id = p.id
+                        and c.direction = 'entry')
+                or exists (select 1 from registrations r where r.org_id = p.org_id and r.event_id = ${E}
+                             and r.person_id = p.id and r.attended and r.status <> 'cancelled') as attended,
+              (select count(*)::int from touchpoints t where t.org_id = p.org_id and t.event_id = ${E}
+                 and t.person_id = p.id and t.kind in ('reinforcement', 'drill', 'coaching')
+                 and t.occurred_at >= ${END.toISOString()}::timestamptz) as reinforcements,
+              null::float8 as "certificationScore"
+            from users u left join people p on p.org_id = u.org_id and lower(p.email) = lower(u.email)
+            where u.org_id = ${org} and u.role = 'rep' order by u.id, p.id`,
+      );
+      const referenceDeals = await rows<{
+        owner_user_id: string;
+        amount_minor: number | string;
+        opened_at: unknown;
+        closed_at: unknown;
+        is_won: boolean;
+      }>(
+        tx,
+        sql`select o.owner_user_id, o.amount_minor, o.opened_at, o.closed_at, o.is_won from opportunities o
+            join users u on u.org_id = o.org_id and u.id = o.owner_user_id and u.role = 'rep'
+            where o.org_id = ${org} and o.is_won is not null
+              and o.closed_at >= ${from.toISOString()}::timestamptz and o.closed_at <= ${asOf.toISOString()}::timestamptz
+            order by o.id`,
+      );
+      return {
+        reps: await loadReps(tx, org, event),
+        reference,
+        deals: await loadClosedDeals(tx, org, from, asOf),
+        referenceDeals,
+      };
+    });
+    expect(reps).toEqual(reference);
+    expect(reps.map((r) => [r.attended, r.reinforcements])).toEqual([
+      [true, 2],
+      [false, 0],
+      [false, 0],
+    ]);
+    const expected = new Map<
+      string,
+      { openedAt: number[]; closedAt: number[]; amountMinor: number[]; won: number[] }
+    >();
+    for (const d of referenceDeals) {
+      const mine = expected.get(d.owner_user_id) ?? { openedAt: [], closedAt: [], amountMinor: [], won: [] };
+      mine.openedAt.push(toMs(d.opened_at));
+      mine.closedAt.push(toMs(d.closed_at));
+      mine.amountMinor.push(Number(d.amount_minor));
+      mine.won.push(d.is_won ? 1 : 0);
+      expected.set(d.owner_user_id, mine);
+    }
+    const plain = (c: RepClosedDeals) => ({
+      openedAt: [...c.openedAt],
+      closedAt: [...c.closedAt],
+      amountMinor: [...c.amountMinor],
+      won: [...c.won],
+    });
+    expect(new Map([...deals].map(([k, v]) => [k, plain(v)]))).toEqual(expected);
+    expect([...expected.keys()].sort()).toEqual([U(1), U(2), U(3)]);
+    expect(expected.get(U(1))!.closedAt).toHaveLength(4);
   });
 });

@@ -27,15 +27,15 @@ import {
   type WeeklyUnit,
 } from "../../core/stats/index.ts";
 import type { Database } from "../../db/client.ts";
-import { type AnalysisOptions, checkAsOf, type EventRef, loadEvent, pushTo } from "./event-context.ts";
+import { type AnalysisOptions, checkAsOf, type EventRef, loadEvent } from "./event-context.ts";
 import {
-  type ClosedDealRow,
   loadClosedDeals,
   loadGlossary,
   loadNotes,
   loadObservations,
   loadReps,
   type NoteRow,
+  type RepClosedDeals,
   type RepRow,
 } from "./kickoff-queries.ts";
 import type { LiftHalfLife } from "./lift-half-life.ts";
@@ -169,28 +169,77 @@ function mean(xs: readonly number[]): number | null {
   return xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null;
 }
 
-/** Selling statistics of closed deals. */
-export function sellingStats(deals: readonly ClosedDealRow[]): SellingStats {
-  const won = deals.filter((d) => d.won);
+/** One side (before or after the kickoff) of a rep's closed deals, column-wise, in opportunity id order. */
+interface DealSide {
+  n: number;
+  won: Uint8Array;
+  closedAt: Float64Array;
+  cycleDays: Float64Array;
+  amountMinor: Float64Array;
+}
+
+function dealSide(n: number): DealSide {
   return {
-    closed: deals.length,
-    won: won.length,
-    winRate: deals.length ? won.length / deals.length : null,
-    meanCycleDays: mean(deals.map((d) => (d.closedAt - d.openedAt) / DAY_MS)),
-    meanDealSizeMinor: mean(won.map((d) => d.amountMinor)),
+    n,
+    won: new Uint8Array(n),
+    closedAt: new Float64Array(n),
+    cycleDays: new Float64Array(n),
+    amountMinor: new Float64Array(n),
+  };
+}
+
+/**
+ * Selling statistics of closed deals, pooled over the sides in order. Sums run deal by deal in that order (the
+ * figures are those of one list of all the deals).
+ */
+export function sellingStats(sides: readonly DealSide[]): SellingStats {
+  let closed = 0;
+  let won = 0;
+  let cycle = 0;
+  let amount = 0;
+  for (const side of sides) {
+    for (let i = 0; i < side.n; i++) {
+      closed++;
+      cycle += side.cycleDays[i]!;
+      if (side.won[i]) {
+        won++;
+        amount += side.amountMinor[i]!;
+      }
+    }
+  }
+  return {
+    closed,
+    won,
+    winRate: closed ? won / closed : null,
+    meanCycleDays: closed ? cycle / closed : null,
+    meanDealSizeMinor: won ? amount / won : null,
   };
 }
 
 /** Outcome of one deal for a measure (null when the deal does not count for it). */
-type Measure = (d: ClosedDealRow) => number | null;
-const winMeasure: Measure = (d) => (d.won ? 1 : 0);
-const cycleMeasure: Measure = (d) => (d.closedAt - d.openedAt) / DAY_MS;
-const sizeMeasure: Measure = (d) => (d.won ? d.amountMinor : null);
+type Measure = (s: DealSide, i: number) => number | null;
+const winMeasure: Measure = (s, i) => (s.won[i] ? 1 : 0);
+const cycleMeasure: Measure = (s, i) => s.cycleDays[i]!;
+const sizeMeasure: Measure = (s, i) => (s.won[i] ? s.amountMinor[i]! : null);
 
 interface RepDeals {
   rep: RepRow;
-  before: ClosedDealRow[];
-  after: ClosedDealRow[];
+  before: DealSide;
+  after: DealSide;
+}
+
+/** A side's sum and count of a measure, summed deal by deal. */
+function sideSum(side: DealSide, measure: Measure): { s: number; n: number } {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < side.n; i++) {
+    const v = measure(side, i);
+    if (v !== null) {
+      s += v;
+      n++;
+    }
+  }
+  return { s, n };
 }
 
 /**
@@ -199,9 +248,9 @@ interface RepDeals {
  */
 function beforeAfter(units: readonly RepDeals[], measure: Measure, resamples: number, seed: number): Change {
   const cells = units.map((u) => {
-    const b = u.before.map(measure).filter((v): v is number => v !== null);
-    const a = u.after.map(measure).filter((v): v is number => v !== null);
-    return { sb: b.reduce((s, v) => s + v, 0), nb: b.length, sa: a.reduce((s, v) => s + v, 0), na: a.length };
+    const b = sideSum(u.before, measure);
+    const a = sideSum(u.after, measure);
+    return { sb: b.s, nb: b.n, sa: a.s, na: a.n };
   });
   const stat = (pick: (i: number) => number, n: number): number => {
     let sb = 0;
@@ -247,13 +296,14 @@ function didChange(treated: readonly RepDeals[], control: readonly RepDeals[], m
     [control, false],
   ] as const) {
     for (const u of group) {
-      for (const d of u.before) {
-        const v = measure(d);
-        if (v !== null) panel.push({ unit: u.rep.userId, treated: flag, post: false, outcome: v });
-      }
-      for (const d of u.after) {
-        const v = measure(d);
-        if (v !== null) panel.push({ unit: u.rep.userId, treated: flag, post: true, outcome: v });
+      for (const [side, post] of [
+        [u.before, false],
+        [u.after, true],
+      ] as const) {
+        for (let i = 0; i < side.n; i++) {
+          const v = measure(side, i);
+          if (v !== null) panel.push({ unit: u.rep.userId, treated: flag, post, outcome: v });
+        }
       }
     }
   }
@@ -344,15 +394,15 @@ function liftDeals(
   reinforced: (u: RepDeals) => boolean,
 ): LiftDeals {
   let n = 0;
-  for (const u of units) n += u.before.length + u.after.length;
+  for (const u of units) n += u.before.n + u.after.n;
   const out: LiftDeals = { won: new Uint8Array(n), days: new Float64Array(n), group: new Uint8Array(n) };
   let i = 0;
   for (const u of units) {
     const group = !u.rep.attended ? LIFT_ABSENT : reinforced(u) ? LIFT_REINFORCED : LIFT_UNREINFORCED;
     for (const side of [u.before, u.after])
-      for (const d of side) {
-        out.won[i] = d.won ? 1 : 0;
-        out.days[i] = (d.closedAt - startMs) / DAY_MS;
+      for (let k = 0; k < side.n; k++) {
+        out.won[i] = side.won[k]!;
+        out.days[i] = (side.closedAt[k]! - startMs) / DAY_MS;
         out.group[i] = group;
         i++;
       }
@@ -365,7 +415,7 @@ export function analyzeKickoff(
   data: {
     event: EventRef;
     reps: RepRow[];
-    deals: ClosedDealRow[];
+    deals: Map<string, RepClosedDeals>;
     notes: NoteRow[];
     glossary: string[];
     observations: { repId: string; at: number; checked: number; total: number }[];
@@ -388,15 +438,39 @@ export function analyzeKickoff(
   const completeWeeks = Math.max(0, Math.min(weeksAfterMax, Math.floor((asOfMs - endMs) / WEEK_MS)));
 
   // Deals per rep, before (closed in the baseline) and after (closed after the kickoff ends, within the window).
-  const dealsBy = new Map<string, ClosedDealRow[]>();
-  for (const d of data.deals) pushTo(dealsBy, d.ownerUserId, d);
+  const baselineStart = startMs - beforeDays * DAY_MS;
   const repDeals: RepDeals[] = data.reps.map((rep) => {
-    const mine = dealsBy.get(rep.userId) ?? [];
-    return {
-      rep,
-      before: mine.filter((d) => d.closedAt < startMs && d.closedAt >= startMs - beforeDays * DAY_MS),
-      after: mine.filter((d) => d.closedAt >= endMs && d.closedAt <= afterEnd),
-    };
+    const mine = data.deals.get(rep.userId);
+    if (!mine) return { rep, before: dealSide(0), after: dealSide(0) };
+    const { closedAt } = mine;
+    const sideOf = (i: number): 0 | 1 | 2 =>
+      closedAt[i]! < startMs && closedAt[i]! >= baselineStart
+        ? 1
+        : closedAt[i]! >= endMs && closedAt[i]! <= afterEnd
+          ? 2
+          : 0;
+    let nb = 0;
+    let na = 0;
+    for (let i = 0; i < closedAt.length; i++) {
+      const k = sideOf(i);
+      if (k === 1) nb++;
+      else if (k === 2) na++;
+    }
+    const before = dealSide(nb);
+    const after = dealSide(na);
+    let jb = 0;
+    let ja = 0;
+    for (let i = 0; i < closedAt.length; i++) {
+      const k = sideOf(i);
+      if (k === 0) continue;
+      const side = k === 1 ? before : after;
+      const j = k === 1 ? jb++ : ja++;
+      side.won[j] = mine.won[i]!;
+      side.closedAt[j] = closedAt[i]!;
+      side.cycleDays[j] = (closedAt[i]! - mine.openedAt[i]!) / DAY_MS;
+      side.amountMinor[j] = mine.amountMinor[i]!;
+    }
+    return { rep, before, after };
   });
   const attending = repDeals.filter((u) => u.rep.attended);
   const absent = repDeals.filter((u) => !u.rep.attended);
@@ -408,24 +482,24 @@ export function analyzeKickoff(
     }
     return beforeAfter(attending, measure, resamples, seed);
   };
-  const pooled = (units: RepDeals[], side: "before" | "after") => sellingStats(units.flatMap((u) => u[side]));
+  const pooled = (units: RepDeals[], side: "before" | "after") => sellingStats(units.map((u) => u[side]));
 
   // Weekly win rate (won / closed) per rep, for the decay of the win-rate lift.
   const weeklyWin = (u: RepDeals): WeeklyUnit => {
     const before = Array.from({ length: weeksBefore }, () => ({ won: 0, closed: 0 }));
     const after = Array.from({ length: completeWeeks }, () => ({ won: 0, closed: 0 }));
-    for (const d of u.before) {
-      const k = Math.floor((startMs - d.closedAt - 1) / WEEK_MS);
+    for (let i = 0; i < u.before.n; i++) {
+      const k = Math.floor((startMs - u.before.closedAt[i]! - 1) / WEEK_MS);
       if (k < weeksBefore) {
         before[k]!.closed++;
-        if (d.won) before[k]!.won++;
+        if (u.before.won[i]) before[k]!.won++;
       }
     }
-    for (const d of u.after) {
-      const k = Math.floor((d.closedAt - endMs) / WEEK_MS);
+    for (let i = 0; i < u.after.n; i++) {
+      const k = Math.floor((u.after.closedAt[i]! - endMs) / WEEK_MS);
       if (k < completeWeeks) {
         after[k]!.closed++;
-        if (d.won) after[k]!.won++;
+        if (u.after.won[i]) after[k]!.won++;
       }
     }
     const rate = (c: { won: number; closed: number }) => (c.closed ? c.won / c.closed : null);
@@ -520,8 +594,8 @@ export function analyzeKickoff(
       reinforced: reinforced(u),
       reinforcements: u.rep.reinforcements,
       certificationScore: u.rep.certificationScore,
-      before: sellingStats(u.before),
-      after: sellingStats(u.after),
+      before: sellingStats([u.before]),
+      after: sellingStats([u.after]),
       adoption: {
         before: pooledBefore?.adoption ?? null,
         after: pooledAfter?.adoption ?? null,
@@ -562,6 +636,8 @@ export function analyzeKickoff(
       : [];
 
   const scores = data.reps.map((r) => r.certificationScore).filter((s): s is number => s !== null);
+  const attendingBefore = pooled(attending, "before");
+  const attendingAfter = pooled(attending, "after");
   const controlChange = absent.length > 0 ? beforeAfter(absent, winMeasure, resamples, seed) : null;
   return {
     event: {
@@ -582,8 +658,8 @@ export function analyzeKickoff(
     },
     outcomes: {
       winRate: {
-        before: pooled(attending, "before").winRate,
-        after: pooled(attending, "after").winRate,
+        before: attendingBefore.winRate,
+        after: attendingAfter.winRate,
         change: change(winMeasure),
         controlChange,
         reinforcedVsAbsent:
@@ -595,13 +671,13 @@ export function analyzeKickoff(
               },
       },
       cycleDays: {
-        before: pooled(attending, "before").meanCycleDays,
-        after: pooled(attending, "after").meanCycleDays,
+        before: attendingBefore.meanCycleDays,
+        after: attendingAfter.meanCycleDays,
         change: change(cycleMeasure),
       },
       dealSizeMinor: {
-        before: pooled(attending, "before").meanDealSizeMinor,
-        after: pooled(attending, "after").meanDealSizeMinor,
+        before: attendingBefore.meanDealSizeMinor,
+        after: attendingAfter.meanDealSizeMinor,
         change: change(sizeMeasure),
       },
       liftHalfLife: fitKickoffLiftHalfLife(liftDeals(repDeals, startMs, reinforced)),

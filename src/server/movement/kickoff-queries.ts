@@ -13,8 +13,7 @@ export interface RepRow {
   name: string;
   email: string;
   team: string;
-  /** Their person record (same email), through which attendance, drills and certification are known. */
-  personId: string | null;
+  /** Attendance, drills and certification are known through their person record (same email). */
   attended: boolean;
   /**
    * Drill reviews on the kickoff's cards, reinforcement touchpoints tied to the kickoff after it, and enrollments in a
@@ -25,13 +24,12 @@ export interface RepRow {
   certificationScore: number | null;
 }
 
-/** A closed deal of a rep. */
-export interface ClosedDealRow {
-  ownerUserId: string;
-  amountMinor: number;
-  openedAt: number;
-  closedAt: number;
-  won: boolean;
+/** A rep's closed deals, column-wise, in opportunity id order. Times in ms since the epoch, read to the millisecond. */
+export interface RepClosedDeals {
+  openedAt: Float64Array;
+  closedAt: Float64Array;
+  amountMinor: Float64Array;
+  won: Uint8Array;
 }
 
 /** A deal note or call summary with its author. */
@@ -48,23 +46,21 @@ export async function loadReps(
   event: { id: string; startsAt: Date; endsAt: Date },
 ): Promise<RepRow[]> {
   const eventId = event.id;
+  // A rep's person record is the one with the same email. Under row-level security a match on lower(email) cannot
+  // use the email index (lower is not leakproof) and would read every person, so only the people with some kickoff
+  // activity are read, by id, and matched to the reps by email: the other reps have no activity to count.
   const list = await rows<{
     user_id: string;
     name: string;
     email: string;
     team: string | null;
-    person_id: string | null;
     attended: boolean | null;
     reinforcements: number | string | null;
     correct: number | string | null;
     answered: number | string | null;
   }>(
     tx,
-    sql`with reps as (
-          select distinct on (u.id) u.id as user_id, u.name, u.email, u.territory as team, p.id as person_id
-          from users u left join people p on p.org_id = u.org_id and lower(p.email) = lower(u.email)
-          where u.org_id = ${orgId} and u.role = 'rep' order by u.id, p.id),
-        attended as (select distinct a.person_id from ${attendedPeopleSql(orgId, eventId)} a),
+    sql`with attended as (select distinct a.person_id from ${attendedPeopleSql(orgId, eventId)} a),
         drills as (
           select dc.person_id, count(*) as n from drill_reviews dr
           join drill_cards dc on dc.org_id = dr.org_id and dc.id = dr.card_id
@@ -75,24 +71,33 @@ export async function loadReps(
             and t.occurred_at >= ${event.endsAt.toISOString()}::timestamptz group by t.person_id),
         enrolled as (
           select je.person_id, count(*) as n from journey_enrollments je
-          join journeys j on j.org_id = je.org_id and j.id = je.journey_id
-          where je.org_id = ${orgId} and j.role = 'rep' and je.enrolled_at >= ${event.startsAt.toISOString()}::timestamptz
+          where je.org_id = ${orgId}
+            and je.journey_id = any(array(select j.id from journeys j where j.org_id = ${orgId} and j.role = 'rep'))
+            and je.enrolled_at >= ${event.startsAt.toISOString()}::timestamptz
           group by je.person_id),
         cert as (
           select aa.person_id, count(*) filter (where rs.correct) as correct, count(*) as answered from responses rs
           join assessment_attempts aa on aa.org_id = rs.org_id and aa.id = rs.attempt_id
           join assessments a on a.org_id = aa.org_id and a.id = aa.assessment_id
-          where rs.org_id = ${orgId} and a.event_id = ${eventId} and aa.phase = 'post' group by aa.person_id)
-        select r.*, (at.person_id is not null) as attended,
+          where rs.org_id = ${orgId} and a.event_id = ${eventId} and aa.phase = 'post' group by aa.person_id),
+        active as (
+          select person_id from attended union select person_id from drills union select person_id from touches
+          union select person_id from enrolled union select person_id from cert),
+        linked as (
+          select p.id as person_id, lower(p.email) as email from people p
+          where p.org_id = ${orgId} and p.id = any(array(select person_id from active)))
+        select u.id as user_id, u.name, u.email, u.territory as team, (at.person_id is not null) as attended,
           coalesce(d.n, 0) + coalesce(t.n, 0) + coalesce(e.n, 0) as reinforcements,
           c.correct, c.answered
-        from reps r
-        left join attended at on at.person_id = r.person_id
-        left join drills d on d.person_id = r.person_id
-        left join touches t on t.person_id = r.person_id
-        left join enrolled e on e.person_id = r.person_id
-        left join cert c on c.person_id = r.person_id
-        order by r.user_id`,
+        from users u
+        left join linked l on l.email = lower(u.email)
+        left join attended at on at.person_id = l.person_id
+        left join drills d on d.person_id = l.person_id
+        left join touches t on t.person_id = l.person_id
+        left join enrolled e on e.person_id = l.person_id
+        left join cert c on c.person_id = l.person_id
+        where u.org_id = ${orgId} and u.role = 'rep'
+        order by u.id`,
   );
   return list.map((r) => {
     const answered = Number(r.answered ?? 0);
@@ -101,7 +106,6 @@ export async function loadReps(
       name: r.name,
       email: r.email,
       team: r.team ?? "(no team)",
-      personId: r.person_id,
       attended: r.attended === true,
       reinforcements: Number(r.reinforcements ?? 0),
       certificationScore: answered > 0 ? Number(r.correct ?? 0) / answered : null,
@@ -109,34 +113,66 @@ export async function loadReps(
   });
 }
 
-/** Deals of reps closed between `from` and `asOf`. */
+/** Bytes per deal in `loadClosedDeals`' packed rows: closed and opened (timestamptz), amount (int8), won (bool). */
+const DEAL_BYTES = 25;
+/** Microseconds from the epoch to 2000-01-01, the origin of PostgreSQL's binary timestamps, in ms. */
+const PG_EPOCH_MS = 946_684_800_000;
+
+/** A big-endian int64 at `o` as a number (exact below 2^53). */
+function int64(view: DataView, o: number): number {
+  return view.getInt32(o) * 4294967296 + view.getUint32(o + 4);
+}
+
+/** A binary timestamptz (µs since 2000, big-endian int64) at `o` as ms since the epoch, rounded down to the ms. */
+function timestampMs(view: DataView, o: number): number {
+  const hi = view.getInt32(o);
+  const lo = view.getUint32(o + 4);
+  // floor((hi·2³² + lo) / 1000) without leaving exact integers: 2³² = 4,294,967·1000 + 296.
+  return hi * 4294967 + Math.floor((hi * 296 + lo) / 1000) + PG_EPOCH_MS;
+}
+
+/**
+ * Deals of reps closed between `from` and `asOf`, per rep. Each rep's deals come as one row of packed binary values
+ * (one row per rep instead of one per deal: on a large organization the per-row cost of the wire format is most of
+ * the read), sorted by opportunity id so that every sum over them is taken in the same order.
+ */
 export async function loadClosedDeals(
   tx: Tx,
   orgId: string,
   from: Date,
   asOf: Date,
-): Promise<ClosedDealRow[]> {
-  const list = await rows<{
-    owner_user_id: string;
-    amount_minor: number | string;
-    opened_at: unknown;
-    closed_at: unknown;
-    is_won: boolean;
-  }>(
+): Promise<Map<string, RepClosedDeals>> {
+  const list = await rows<{ owner_user_id: string; deals: Uint8Array }>(
     tx,
-    sql`select o.owner_user_id, o.amount_minor, o.opened_at, o.closed_at, o.is_won from opportunities o
-        join users u on u.org_id = o.org_id and u.id = o.owner_user_id and u.role = 'rep'
+    sql`select o.owner_user_id,
+          string_agg(timestamptz_send(o.closed_at) || timestamptz_send(o.opened_at) || int8send(o.amount_minor)
+            || boolsend(o.is_won), ''::bytea order by o.id) as deals
+        from opportunities o
         where o.org_id = ${orgId} and o.is_won is not null
           and o.closed_at >= ${from.toISOString()}::timestamptz and o.closed_at <= ${asOf.toISOString()}::timestamptz
-        order by o.id`,
+          and o.owner_user_id in (select u.id from users u where u.org_id = ${orgId} and u.role = 'rep')
+        group by o.owner_user_id`,
   );
-  return list.map((d) => ({
-    ownerUserId: d.owner_user_id,
-    amountMinor: Number(d.amount_minor),
-    openedAt: toMs(d.opened_at),
-    closedAt: toMs(d.closed_at),
-    won: d.is_won,
-  }));
+  const out = new Map<string, RepClosedDeals>();
+  for (const row of list) {
+    const bytes = row.deals;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const n = bytes.byteLength / DEAL_BYTES;
+    const deals: RepClosedDeals = {
+      openedAt: new Float64Array(n),
+      closedAt: new Float64Array(n),
+      amountMinor: new Float64Array(n),
+      won: new Uint8Array(n),
+    };
+    for (let i = 0, o = 0; i < n; i++, o += DEAL_BYTES) {
+      deals.closedAt[i] = timestampMs(view, o);
+      deals.openedAt[i] = timestampMs(view, o + 8);
+      deals.amountMinor[i] = int64(view, o + 16);
+      deals.won[i] = bytes[o + 24]!;
+    }
+    out.set(row.owner_user_id, deals);
+  }
+  return out;
 }
 
 /**
