@@ -133,7 +133,7 @@ if (full) {
     console.log(
       `  journey read (${scope}): ${ms(performance.now() - t)} — ${info.deals.toLocaleString("en-US")} deals, ` +
         `${info.touches.toLocaleString("en-US")} journey touches [opportunities ${ms(s.opportunities)}, ` +
-        `stages ${ms(s.stages)}, touches ${ms(s.touches)}, build ${ms(s.build)}]`,
+        `histories and touches ${ms(s.touches)}, build ${ms(s.build)}]`,
     );
   }
   let t = performance.now();

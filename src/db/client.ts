@@ -34,6 +34,12 @@ export interface Database {
     orgId: string,
     parts: { [K in keyof T]: (tx: Tx) => Promise<T[K]> },
   ): Promise<T>;
+  /**
+   * PostgreSQL only: runs each part in its own read transaction (read committed, as every `withOrg`) scoped to one
+   * organization, at the same time on connections of their own, never taken from the request pool: so a caller may
+   * use it inside a `withOrg` transaction. (Embedded, there is one connection: callers read one after the other.)
+   */
+  withOrgEach?<T>(orgId: string, parts: readonly ((tx: Tx) => Promise<T>)[]): Promise<T[]>;
   /** Runs `fn` as the application role with no organization: only the narrow look-up functions answer. */
   asApp<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -175,6 +181,7 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
   const app = drizzlePg(appPool, { schema }) as unknown as Tx;
   const side = drizzlePg(partPool, { schema }) as unknown as Tx;
   const readSnapshot = { isolationLevel: "repeatable read", accessMode: "read only" } as const;
+  const readOnly = { accessMode: "read only" } as const;
   return {
     kind: "postgres",
     owner,
@@ -231,22 +238,33 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
           counted = true;
           if (--waiting === 0) allImported();
         };
-        return side
-          .transaction(async (tx) => {
-            try {
-              const id = await snapshot;
-              if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`unexpected snapshot id ${id}`);
-              await tx.execute(sql.raw(`set transaction snapshot '${id}'`));
-            } finally {
-              count();
-            }
-            await enter(tx as unknown as Tx, orgId, setRole);
-            return part(tx as unknown as Tx);
-          }, readSnapshot)
+        // A part asks for its connection only once the snapshot exists: it never holds one while it waits.
+        return snapshot
+          .then((id) =>
+            side.transaction(async (tx) => {
+              try {
+                if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`unexpected snapshot id ${id}`);
+                await tx.execute(sql.raw(`set transaction snapshot '${id}'`));
+              } finally {
+                count();
+              }
+              await enter(tx as unknown as Tx, orgId, setRole);
+              return part(tx as unknown as Tx);
+            }, readSnapshot),
+          )
           .finally(count);
       });
       return (await Promise.all([first, ...others])) as unknown as T;
     },
+    withOrgEach: <T>(orgId: string, parts: readonly ((tx: Tx) => Promise<T>)[]) =>
+      Promise.all(
+        parts.map((part) =>
+          side.transaction(async (tx) => {
+            await enter(tx as unknown as Tx, orgId, setRole);
+            return part(tx as unknown as Tx);
+          }, readOnly),
+        ),
+      ),
     asApp: (fn) =>
       app.transaction(async (tx) => {
         await enter(tx as unknown as Tx, null, setRole);

@@ -81,4 +81,21 @@ describe("a read split in parts", () => {
       await db.withOrg(a, (w) => w.execute(sql`delete from accounts where name = 'A3'`));
     },
   );
+
+  it.runIf(process.env.THROUGHLINE_TEST_DATABASE_URL)(
+    "runs reads side by side on connections of their own, even inside a transaction, under the organization",
+    async () => {
+      const each = db.withOrgEach!;
+      const inside = await db.withOrg(a, async (tx) => {
+        const mine = await names(tx);
+        const parts = await each(b, [names, names, names, names, names, names]);
+        return { mine, parts };
+      });
+      expect(inside.mine).toEqual(["A1", "A2"]);
+      expect(inside.parts).toEqual(Array(6).fill(["B1"]));
+      await expect(
+        each(a, [(tx) => tx.execute(sql`insert into accounts (org_id, name) values (${a}, 'X')`)]),
+      ).rejects.toThrow();
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
 import type { Database } from "../../db/client.ts";
+import { uid, World } from "../movement/test-world.ts";
 import { attributionFromDatabase } from "./attribution-service.ts";
 import { eventImpact } from "./event-impact.ts";
 import { loadDeals } from "./load-deals.ts";
@@ -35,6 +36,45 @@ describe("deals from the database", () => {
     expect(deals.count).toBe(4);
     const person = await db.withOrg(orgId, (tx) => loadDeals(tx, orgId, { scope: "person" }));
     expect(person.info.touches).toBe(8); // every deal's contact is its account's champion
+  });
+
+  it("reads the same deals and journeys when its reads run side by side", async () => {
+    // Six accounts met at one event, each with a deal, touched on the account and through a person: the touches
+    // are read in two halves of the accounts.
+    const org = await createTestOrg(db, "Side by side");
+    const w = new World(db, org);
+    const event = await w.event(uid(9, 700), "conference", new Date(day(100)));
+    for (let a = 0; a < 6; a++) {
+      const account = await w.account(uid(1, 700 + a), "enterprise");
+      const person = await w.person(uid(2, 700 + a), { accountId: account });
+      await w.touch({ at: new Date(day(100)), channel: "conference", eventId: event, personId: person });
+      await w.touch({ at: new Date(day(60 + a)), channel: "email", accountId: account });
+      await w.touch({ at: new Date(day(120 + a)), channel: "webinar", personId: person });
+      await w.opportunity(uid(3, 700 + a), account, [
+        ["prospecting", new Date(day(90 + a))],
+        ["closed_won", new Date(day(150 + a))],
+      ]);
+    }
+    const options = { scope: "account" as const, focusEventId: event };
+    const one = await db.withOrg(org, (tx) => loadDeals(tx, org, options));
+    expect(one.info.deals).toBe(6);
+    expect(one.info.touches).toBe(18);
+    // On a server the parts run on connections of their own; embedded, in reverse order in the caller's
+    // transaction, so the result cannot depend on which part comes back first.
+    const split = await db.withOrg(org, (tx) =>
+      loadDeals(tx, org, {
+        ...options,
+        parallel: db.withOrgEach
+          ? (parts) => db.withOrgEach!(org, parts)
+          : async (parts) => {
+              const out = [];
+              for (const part of [...parts].reverse()) out.unshift(await part(tx));
+              return out;
+            },
+      }),
+    );
+    expect(split.info.touches).toBe(one.info.touches);
+    expect(split.deals).toEqual(one.deals);
   });
 });
 

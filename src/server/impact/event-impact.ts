@@ -121,6 +121,7 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
         scope,
         lookbackDays,
         focusEventId: population ? undefined : eventId,
+        ...(db.withOrgEach ? { parallel: (parts) => db.withOrgEach!(orgId, parts) } : {}),
       });
       return { indicators, costRows, deals, info };
     }),

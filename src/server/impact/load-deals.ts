@@ -40,6 +40,11 @@ export interface LoadDealsOptions {
    * models (markov, shapley) need everything.
    */
   focusEventId?: string;
+  /**
+   * Runs independent reads side by side, each in a transaction of its own (`Database.withOrgEach` on PostgreSQL).
+   * Without it the reads run one after the other in the caller's transaction.
+   */
+  parallel?: <T>(parts: readonly ((tx: Tx) => Promise<T>)[]) => Promise<T[]>;
 }
 
 /** What the loader met: sizes, and data it could not use as given. */
@@ -49,8 +54,8 @@ export interface LoadInfo {
   currencies: string[];
   unknownStages: string[];
   ms: number;
-  /** Milliseconds per step: opportunities, stage histories, touches (query), build (parse and assemble). */
-  steps: { opportunities: number; stages: number; touches: number; build: number };
+  /** Milliseconds per step: opportunities (with acceleration controls), stage histories with touches (queries), build. */
+  steps: { opportunities: number; touches: number; build: number };
 }
 
 interface OppRow {
@@ -325,7 +330,7 @@ export async function loadDeals(
   options: LoadDealsOptions,
 ): Promise<{ deals: DealSet; info: LoadInfo }> {
   const started = performance.now();
-  const steps = { opportunities: 0, stages: 0, touches: 0, build: 0 };
+  const steps = { opportunities: 0, touches: 0, build: 0 };
   let mark = started;
   const lap = (step: keyof typeof steps) => {
     const t = performance.now();
@@ -333,15 +338,32 @@ export async function loadDeals(
     mark = t;
   };
   const lookbackDays = options.lookbackDays ?? 365;
-  // These queries are costed high enough for PostgreSQL to compile them (JIT), which took about 2 s of a 6 s read on
-  // the large demo and saves nothing here: the work is scanning and sorting, not evaluating expressions.
-  await tx.execute(sql`set local jit = off`);
-  const focus = options.focusEventId
-    ? sql`${sql.param(await focusAccountIds(tx, orgId, options.focusEventId))}::uuid[]`
-    : null;
-  const opps = await loadOpportunities(tx, orgId, options, focus);
-  const controls =
-    options.focusEventId && focus ? await loadControls(tx, orgId, options.focusEventId, focus) : [];
+  // Reads that do not depend on each other go side by side when the caller can (`parallel`), else one after the
+  // other in the caller's transaction. Each part sets what its queries need, in whichever transaction it runs:
+  // no JIT (these queries are costed high enough for PostgreSQL to compile them, which took about 2 s of a 6 s
+  // read on the large demo and saves nothing: the work is scanning and sorting), and the memory to sort the
+  // grouped touch scan without spilling to disk.
+  const together = async (parts: readonly ((t: Tx) => Promise<unknown>)[]): Promise<unknown[]> => {
+    const prepared = parts.map((part) => async (t: Tx) => {
+      await t.execute(sql`set local jit = off`);
+      await t.execute(sql`set local work_mem = '64MB'`);
+      return part(t);
+    });
+    if (options.parallel) return options.parallel(prepared);
+    const out: unknown[] = [];
+    for (const part of prepared) out.push(await part(tx));
+    return out;
+  };
+  const focusIds = options.focusEventId ? await focusAccountIds(tx, orgId, options.focusEventId) : null;
+  const asParam = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
+  const focus = focusIds ? asParam(focusIds) : null;
+  const [opps, controls] = (await together([
+    (t) => loadOpportunities(t, orgId, options, focus),
+    (t) =>
+      options.focusEventId && focus
+        ? loadControls(t, orgId, options.focusEventId, focus)
+        : Promise.resolve([]),
+  ])) as [OppRow[], (OppRow & { stage_at_end: string })[]];
   lap("opportunities");
   const builder = new DealSetBuilder(productStages, lookbackDays);
   if (opps.length === 0 && controls.length === 0) {
@@ -360,15 +382,22 @@ export async function loadDeals(
   let since = Number.POSITIVE_INFINITY;
   for (const o of opps) since = Math.min(since, o.opened);
   since -= lookbackDays * DAY_MS;
-  // One transaction, one connection: the queries run one after the other.
-  const stageRows = await loadStages(tx, orgId, focus ? opps.map((o) => o.id) : null);
-  lap("stages");
-  // The grouped touch scan sorts by group: give it the memory to do that without spilling to disk.
-  await tx.execute(sql`set local work_mem = '64MB'`);
-  const touches = opps.length > 0 ? await loadTouches(tx, orgId, options.scope, since, focus) : [];
   const person = options.scope === "person";
-  const contacts = person ? await loadContacts(tx, orgId, focus) : new Map<string, string[]>();
-  const committees = person ? await loadCommittees(tx, orgId, focus) : new Map<string, string[]>();
+  // A focused account-scope read splits its touches by account, in two halves when they can run side by side:
+  // each account's touches are one group, so the halves never share a group.
+  const touchFocus: (SQL | null)[] =
+    opps.length === 0
+      ? []
+      : focusIds && !person && options.parallel && focusIds.length > 1
+        ? [asParam(focusIds.slice(0, focusIds.length >> 1)), asParam(focusIds.slice(focusIds.length >> 1))]
+        : [focus];
+  const [stageRows, contacts, committees, ...touchParts] = (await together([
+    (t) => loadStages(t, orgId, focus ? opps.map((o) => o.id) : null),
+    (t) => (person ? loadContacts(t, orgId, focus) : Promise.resolve(new Map<string, string[]>())),
+    (t) => (person ? loadCommittees(t, orgId, focus) : Promise.resolve(new Map<string, string[]>())),
+    ...touchFocus.map((f) => (t: Tx) => loadTouches(t, orgId, options.scope, since, f)),
+  ])) as [StageRow[], Map<string, string[]>, Map<string, string[]>, ...GroupRow[][]];
+  const touches = touchParts.flat();
   lap("touches");
   const stagesByOpp = new Map<string, [number, number]>();
   for (let s = 0, i = 1; i <= stageRows.length; i++) {
