@@ -224,6 +224,8 @@ const sizeMeasure: Measure = (s, i) => (s.won[i] ? s.amountMinor[i]! : null);
 
 interface RepDeals {
   rep: RepRow;
+  /** Position of the rep in the loaded reps. */
+  index: number;
   before: DealSide;
   after: DealSide;
 }
@@ -288,8 +290,11 @@ function beforeAfter(units: readonly RepDeals[], measure: Measure, resamples: nu
   };
 }
 
-/** DiD of a deal-level outcome: attending reps against non-attending reps, clustered by rep. */
-function didChange(treated: readonly RepDeals[], control: readonly RepDeals[], measure: Measure): Change {
+/**
+ * DiD panel rows of a deal-level outcome: treated reps' deals, then control reps', each rep's before then after
+ * (deals the measure leaves out are skipped). Units are numbered by their rep's position.
+ */
+function panelRows(treated: readonly RepDeals[], control: readonly RepDeals[], measure: Measure): PanelRow[] {
   const panel: PanelRow[] = [];
   for (const [group, flag] of [
     [treated, true],
@@ -302,11 +307,34 @@ function didChange(treated: readonly RepDeals[], control: readonly RepDeals[], m
       ] as const) {
         for (let i = 0; i < side.n; i++) {
           const v = measure(side, i);
-          if (v !== null) panel.push({ unit: u.rep.userId, treated: flag, post, outcome: v });
+          if (v !== null) panel.push({ unit: u.index, treated: flag, post, outcome: v });
         }
       }
     }
   }
+  return panel;
+}
+
+/**
+ * The same rows scored with another measure that, like the one they were built with, counts every deal: win and
+ * cycle share their rows instead of building ~deal-count objects twice.
+ */
+function rescore(
+  panel: PanelRow[],
+  treated: readonly RepDeals[],
+  control: readonly RepDeals[],
+  measure: Measure,
+) {
+  let k = 0;
+  for (const group of [treated, control])
+    for (const u of group)
+      for (const side of [u.before, u.after])
+        for (let i = 0; i < side.n; i++) panel[k++]!.outcome = measure(side, i)!;
+  return panel;
+}
+
+/** DiD of a deal-level outcome: attending reps against non-attending reps, clustered by rep. */
+function didChange(panel: readonly PanelRow[]): Change {
   try {
     const e = didRegression(panel);
     return {
@@ -439,9 +467,9 @@ export function analyzeKickoff(
 
   // Deals per rep, before (closed in the baseline) and after (closed after the kickoff ends, within the window).
   const baselineStart = startMs - beforeDays * DAY_MS;
-  const repDeals: RepDeals[] = data.reps.map((rep) => {
+  const repDeals: RepDeals[] = data.reps.map((rep, index) => {
     const mine = data.deals.get(rep.userId);
-    if (!mine) return { rep, before: dealSide(0), after: dealSide(0) };
+    if (!mine) return { rep, index, before: dealSide(0), after: dealSide(0) };
     const { closedAt } = mine;
     const sideOf = (i: number): 0 | 1 | 2 =>
       closedAt[i]! < startMs && closedAt[i]! >= baselineStart
@@ -470,14 +498,20 @@ export function analyzeKickoff(
       side.cycleDays[j] = (closedAt[i]! - mine.openedAt[i]!) / DAY_MS;
       side.amountMinor[j] = mine.amountMinor[i]!;
     }
-    return { rep, before, after };
+    return { rep, index, before, after };
   });
   const attending = repDeals.filter((u) => u.rep.attended);
   const absent = repDeals.filter((u) => !u.rep.attended);
+  let everyDeal: PanelRow[] | null = null;
   const change = (measure: Measure): Change => {
     if (attending.length === 0) return { status: "insufficient", message: "no rep attended the kickoff" };
     if (absent.length > 0) {
-      const d = didChange(attending, absent, measure);
+      // Win and cycle count every deal: their panels share rows (didRegression keeps no reference to them).
+      let panel: PanelRow[];
+      if (measure === sizeMeasure) panel = panelRows(attending, absent, measure);
+      else if (everyDeal) panel = rescore(everyDeal, attending, absent, measure);
+      else panel = everyDeal = panelRows(attending, absent, measure);
+      const d = didChange(panel);
       if (d.status === "estimated") return d;
     }
     return beforeAfter(attending, measure, resamples, seed);
@@ -636,6 +670,11 @@ export function analyzeKickoff(
       : [];
 
   const scores = data.reps.map((r) => r.certificationScore).filter((s): s is number => s !== null);
+  // Cycle before win: the shared panel rows then hold fractional outcomes from the start, and re-scoring them with
+  // 0/1 keeps their shape (the other way round every row would change shape in the engine).
+  const cycleChange = change(cycleMeasure);
+  const winChange = change(winMeasure);
+  const sizeChange = change(sizeMeasure);
   const attendingBefore = pooled(attending, "before");
   const attendingAfter = pooled(attending, "after");
   const controlChange = absent.length > 0 ? beforeAfter(absent, winMeasure, resamples, seed) : null;
@@ -660,11 +699,11 @@ export function analyzeKickoff(
       winRate: {
         before: attendingBefore.winRate,
         after: attendingAfter.winRate,
-        change: change(winMeasure),
+        change: winChange,
         controlChange,
         reinforcedVsAbsent:
           attending.some(reinforced) && absent.length > 0
-            ? didChange(attending.filter(reinforced), absent, winMeasure)
+            ? didChange(panelRows(attending.filter(reinforced), absent, winMeasure))
             : {
                 status: "insufficient",
                 message: `need reinforced attending reps and reps who did not attend: ${attending.filter(reinforced).length} reinforced, ${absent.length} absent`,
@@ -673,12 +712,12 @@ export function analyzeKickoff(
       cycleDays: {
         before: attendingBefore.meanCycleDays,
         after: attendingAfter.meanCycleDays,
-        change: change(cycleMeasure),
+        change: cycleChange,
       },
       dealSizeMinor: {
         before: attendingBefore.meanDealSizeMinor,
         after: attendingAfter.meanDealSizeMinor,
-        change: change(sizeMeasure),
+        change: sizeChange,
       },
       liftHalfLife: fitKickoffLiftHalfLife(liftDeals(repDeals, startMs, reinforced)),
       adoption,
