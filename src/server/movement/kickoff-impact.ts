@@ -192,7 +192,7 @@ function dealSide(n: number): DealSide {
  * Selling statistics of closed deals, pooled over the sides in order. Sums run deal by deal in that order (the
  * figures are those of one list of all the deals).
  */
-export function sellingStats(sides: readonly DealSide[]): SellingStats {
+function sellingStats(sides: readonly DealSide[]): SellingStats {
   let closed = 0;
   let won = 0;
   let cycle = 0;
@@ -324,7 +324,7 @@ function rescore(
   treated: readonly RepDeals[],
   control: readonly RepDeals[],
   measure: Measure,
-) {
+): PanelRow[] {
   let k = 0;
   for (const group of [treated, control])
     for (const u of group)
