@@ -7,13 +7,15 @@ export const NOTE_KINDS = ["deal_note", "call_summary"] as const;
 /** Touchpoint kinds that record a reinforcement of the kickoff (a drill, a coaching session). */
 export const REINFORCEMENT_KINDS = ["reinforcement", "drill", "coaching"] as const;
 
-/** A rep: a user with role rep, their team (territory), and what links them to the kickoff. */
+/**
+ * A rep: a user with role rep, their team (territory), and what links them to the kickoff. Attendance, reinforcement
+ * and certification are known through their person record (the person with the same email).
+ */
 export interface RepRow {
   userId: string;
   name: string;
   email: string;
   team: string;
-  /** Attendance, drills and certification are known through their person record (same email). */
   attended: boolean;
   /**
    * Drill reviews on the kickoff's cards, reinforcement touchpoints tied to the kickoff after it, and enrollments in a
