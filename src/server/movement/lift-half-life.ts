@@ -1,4 +1,10 @@
+import type { KickoffLiftHalfLife } from "../../core/movement/kickoff-lift-half-life.ts";
 import { tQuantile } from "../../core/stats/index.ts";
+
+/*
+ * The lift half-life fitted row by row: the reference that the product's fit from sufficient statistics
+ * (core/movement/kickoff-lift-half-life.ts) is tested against.
+ */
 
 /** A closed deal for the decay fit: won or not, days from the kickoff, and the rep's group. */
 export interface DecayDeal {
@@ -9,21 +15,8 @@ export interface DecayDeal {
   group: "absent" | "reinforced" | "unreinforced";
 }
 
-/** The fitted lift and its half-life with a profile interval, or why there is none. */
-export type LiftHalfLife =
-  | {
-      status: "estimated";
-      /** Win-rate lift at the kickoff (kept by reinforced reps). */
-      lift: number;
-      liftCi: [number, number] | null;
-      /** Weeks for the unreinforced attendees' lift to halve. */
-      halfLifeWeeks: number;
-      /** Half-lives whose fit is not worse than the best by the 95% profile criterion (0 / null at the grid's edges). */
-      halfLifeCi: [number, number | null];
-      n: number;
-      method: string;
-    }
-  | { status: "insufficient"; message: string; n: number };
+/** The fitted lift and its half-life with a profile interval, or why there is none (the product's fit gives the same). */
+export type LiftHalfLife = KickoffLiftHalfLife;
 
 const GRID_MIN = 0.25;
 const GRID_MAX = 520;

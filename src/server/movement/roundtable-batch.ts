@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type Tx } from "../../db/client.ts";
-import { type OpportunityTable, readHistories } from "./roundtable-queries.ts";
+import { emptyOpportunityTable, type OpportunityTable, readHistories } from "./roundtable-queries.ts";
 
 /**
  * Every roundtable of an organization compared at once (the portfolio ranks hundreds): the organization's
@@ -130,22 +130,7 @@ export function roundtableTableOf(
   const { offsets, stage, enteredAtMs } = table.history;
   let entries = 0;
   for (const i of picked) entries += offsets[i + 1]! - offsets[i]!;
-  const out: OpportunityTable = {
-    ids: new Array(n),
-    accountId: new Array(n),
-    name: new Array(n),
-    ownerUserId: new Array(n),
-    amountMinor: new Float64Array(n),
-    currency: new Array(n),
-    segment: new Array(n),
-    treated: new Uint8Array(n),
-    history: {
-      offsets: new Int32Array(n + 1),
-      stage: new Int32Array(entries),
-      enteredAtMs: new Float64Array(entries),
-    },
-    stageNames: table.stageNames,
-  };
+  const out = emptyOpportunityTable(n, entries, table.stageNames);
   let used = 0;
   for (let j = 0; j < n; j++) {
     const i = picked[j]!;

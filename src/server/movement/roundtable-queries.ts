@@ -265,12 +265,9 @@ export function loadOpportunityRows(
   return queryOpportunities(tx, orgId, eventId, eventAt, asOf, read, range);
 }
 
-/** Opportunity rows with their histories as text ("ms<US>stage<RS>…") into columns (treated when so marked). */
-export function readHistories(
-  opps: readonly (Omit<OpportunityQueryRow, "treated"> & { treated?: boolean })[],
-): OpportunityTable {
-  const n = opps.length;
-  const table: OpportunityTable = {
+/** A table of `n` opportunities with room for `entries` history entries, to be filled in. */
+export function emptyOpportunityTable(n: number, entries: number, stageNames: string[]): OpportunityTable {
+  return {
     ids: new Array(n),
     accountId: new Array(n),
     name: new Array(n),
@@ -279,9 +276,21 @@ export function readHistories(
     currency: new Array(n),
     segment: new Array(n),
     treated: new Uint8Array(n),
-    history: { offsets: new Int32Array(n + 1), stage: new Int32Array(0), enteredAtMs: new Float64Array(0) },
-    stageNames: [],
+    history: {
+      offsets: new Int32Array(n + 1),
+      stage: new Int32Array(entries),
+      enteredAtMs: new Float64Array(entries),
+    },
+    stageNames,
   };
+}
+
+/** Opportunity rows with their histories as text ("ms<US>stage<RS>…") into columns (treated when so marked). */
+export function readHistories(
+  opps: readonly (Omit<OpportunityQueryRow, "treated"> & { treated?: boolean })[],
+): OpportunityTable {
+  const n = opps.length;
+  const table = emptyOpportunityTable(n, 0, []);
   const codes = new Map<string, number>();
   let stage = new Int32Array(Math.max(16, n * 8));
   let entered = new Float64Array(stage.length);
