@@ -237,10 +237,24 @@ async function loadTouches(
   );
 }
 
-/** Parses a group string into columns, interning attributes into the builder's dictionaries. */
-function parseRun(text: string, builder: DealSetBuilder): TouchRun {
-  const touches = text.split("\u001e");
-  const n = touches.length;
+/** A touch's attributes as the builder's codes (see `parseRun`). */
+interface TouchCodes {
+  channel: number;
+  kind: number;
+  online: number;
+  event: number;
+  campaign: number;
+}
+
+/**
+ * Parses a group string into columns, interning attributes into the builder's dictionaries. Touches repeat the same
+ * attributes (channel, kind, online, event, campaign) over and over, so everything after the time is looked up
+ * whole in `seen` (one per builder) and split only the first time it occurs: the codes, and the order in which
+ * values enter the dictionaries, are those of splitting every touch (each value first occurs in an unseen tail).
+ */
+export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string, TouchCodes>): TouchRun {
+  let n = 1;
+  for (let p = text.indexOf("\u001e"); p >= 0; p = text.indexOf("\u001e", p + 1)) n++;
   const run: TouchRun = {
     at: new Float64Array(n),
     channel: new Int32Array(n),
@@ -249,14 +263,32 @@ function parseRun(text: string, builder: DealSetBuilder): TouchRun {
     kind: new Int32Array(n),
     online: new Uint8Array(n),
   };
+  let from = 0;
   for (let i = 0; i < n; i++) {
-    const f = touches[i]!.split("\u001f");
-    run.at[i] = Number(f[0]);
-    run.channel[i] = builder.touchCode("channel", f[1]!.trim());
-    run.kind[i] = builder.touchCode("kind", f[2]);
-    run.online[i] = f[3] === "1" ? 1 : 0;
-    run.event[i] = builder.touchCode("event", f[4]);
-    run.campaign[i] = builder.touchCode("campaign", f[5]);
+    let to = text.indexOf("\u001e", from);
+    if (to < 0) to = text.length;
+    let cut = text.indexOf("\u001f", from);
+    if (cut < 0 || cut > to) cut = to;
+    run.at[i] = Number(text.slice(from, cut));
+    const tail = text.slice(cut + 1, to);
+    let codes = seen.get(tail);
+    if (codes === undefined) {
+      const f = tail.split("\u001f");
+      codes = {
+        channel: builder.touchCode("channel", f[0]!.trim()),
+        kind: builder.touchCode("kind", f[1]),
+        online: f[2] === "1" ? 1 : 0,
+        event: builder.touchCode("event", f[3]),
+        campaign: builder.touchCode("campaign", f[4]),
+      };
+      seen.set(tail, codes);
+    }
+    run.channel[i] = codes.channel;
+    run.kind[i] = codes.kind;
+    run.online[i] = codes.online;
+    run.event[i] = codes.event;
+    run.campaign[i] = codes.campaign;
+    from = to + 1;
   }
   return run;
 }
@@ -407,7 +439,8 @@ export async function loadDeals(
     }
   }
   const groups = new Map<string, TouchRun>();
-  for (const row of touches) if (row.s) groups.set(row.g, parseRun(row.s, builder));
+  const seen = new Map<string, TouchCodes>();
+  for (const row of touches) if (row.s) groups.set(row.g, parseRun(row.s, builder, seen));
   const currencies = new Set<string>();
   let touchCount = 0;
   const closedStage = (won: boolean | null) => (won ? "closed_won" : "closed_lost");

@@ -1,0 +1,73 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DealSetBuilder, type TouchRun } from "../../core/roi/index.ts";
+import { parseRun, productStages } from "./load-deals.ts";
+
+const US = "\u001f";
+const RS = "\u001e";
+
+/** The straightforward reading: split every touch, intern every field. */
+function splitEveryTouch(text: string, builder: DealSetBuilder): TouchRun {
+  const touches = text.split(RS);
+  const n = touches.length;
+  const run: TouchRun = {
+    at: new Float64Array(n),
+    channel: new Int32Array(n),
+    event: new Int32Array(n),
+    campaign: new Int32Array(n),
+    kind: new Int32Array(n),
+    online: new Uint8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const f = touches[i]!.split(US);
+    run.at[i] = Number(f[0]);
+    run.channel[i] = builder.touchCode("channel", f[1]!.trim());
+    run.kind[i] = builder.touchCode("kind", f[2]);
+    run.online[i] = f[3] === "1" ? 1 : 0;
+    run.event[i] = builder.touchCode("event", f[4]);
+    run.campaign[i] = builder.touchCode("campaign", f[5]);
+  }
+  return run;
+}
+
+// A touch as the database writes it: ms, channel, kind, online, event id (or empty), campaign (or empty).
+const touch = fc
+  .tuple(
+    fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }),
+    fc.constantFrom("webinar", " email ", "conference", "web", "call"),
+    fc.constantFrom("", "attended", "note", "registered"),
+    fc.boolean(),
+    fc.constantFrom("", "e1", "e2", "e3"),
+    fc.constantFrom("", "spring", "q3 push"),
+  )
+  .map(([at, channel, kind, online, event, campaign]) =>
+    [at, channel, kind, online ? "1" : "0", event, campaign].join(US),
+  );
+
+describe("reading a group's touches", () => {
+  it("gives the codes, and fills the dictionaries in the order, that splitting every touch gives", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(touch, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 8 }),
+        (groups) => {
+          const reference = new DealSetBuilder(productStages, 365);
+          const fast = new DealSetBuilder(productStages, 365);
+          const seen = new Map();
+          for (const g of groups) {
+            const text = g.join(RS);
+            expect(parseRun(text, fast, seen)).toEqual(splitEveryTouch(text, reference));
+          }
+          const a = reference.build();
+          const b = fast.build();
+          expect([b.channels, b.kinds, b.events, b.campaigns]).toEqual([
+            a.channels,
+            a.kinds,
+            a.events,
+            a.campaigns,
+          ]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
