@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decayCurve, fitExponentialDecay, type WeeklyUnit } from "./decay-curve.ts";
 import { createRng } from "./prng.ts";
@@ -84,5 +85,86 @@ describe("decayCurve", () => {
 
   it("refuses when no unit is measurable", () => {
     expect(() => decayCurve([unit("a", [], [1])])).toThrowError(/no treated unit/);
+  });
+});
+
+const MIN_RATE = 1e-3;
+/** The fit as it was before the grid's exponentials were cached: every score computed from Math.exp. */
+function fitRowByRow(
+  weeks: readonly number[],
+  values: readonly number[],
+): ReturnType<typeof fitExponentialDecay> {
+  const n = weeks.length;
+  if (n !== values.length) throw new Error("weeks and values must have the same length");
+  if (n < 2) return { status: "insufficient_data", initial: null, rate: null, halfLife: null };
+  const score = (rate: number): number => {
+    let ye = 0;
+    let ee = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(-rate * weeks[i]!);
+      ye += values[i]! * e;
+      ee += e * e;
+    }
+    return ee > 0 ? (ye * ye) / ee : 0; // SSE = Σy² − score, so maximise the score
+  };
+  const grid = [0];
+  for (let g = 0; g <= 120; g++) grid.push(MIN_RATE * (5 / MIN_RATE) ** (g / 120));
+  let best = 0;
+  for (let g = 1; g < grid.length; g++) if (score(grid[g]!) > score(grid[best]!)) best = g;
+  let lo = grid[Math.max(best - 1, 0)]!;
+  let hi = grid[Math.min(best + 1, grid.length - 1)]!;
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let x1 = hi - phi * (hi - lo);
+  let x2 = lo + phi * (hi - lo);
+  let f1 = score(x1);
+  let f2 = score(x2);
+  for (let i = 0; i < 100 && hi - lo > 1e-12 * (1 + hi); i++) {
+    if (f1 > f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - phi * (hi - lo);
+      f1 = score(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + phi * (hi - lo);
+      f2 = score(x2);
+    }
+  }
+  let rate = (lo + hi) / 2;
+  if (score(grid[best]!) > score(rate)) rate = grid[best]!;
+  let ye = 0;
+  let ee = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp(-rate * weeks[i]!);
+    ye += values[i]! * e;
+    ee += e * e;
+  }
+  const initial = ye / ee;
+  if (initial === 0) return { status: "no_effect", initial, rate, halfLife: null };
+  if (rate < MIN_RATE) return { status: "not_decaying", initial, rate, halfLife: null };
+  return { status: "decaying", initial, rate, halfLife: Math.LN2 / rate };
+}
+
+describe("the grid search with cached exponentials", () => {
+  it("gives exactly the fit of computing every exponential, on any data", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.double({ min: -5, max: 5, noNaN: true })), {
+          minLength: 2,
+          maxLength: 30,
+        }),
+        fc.double({ min: 0.001, max: 2, noNaN: true }),
+        (points, rate) => {
+          const weeks = points.map(([w]) => w);
+          // Half of the cases follow a decay (with noise), the rest are arbitrary.
+          const values = points.map(([w, v], i) => (i % 2 ? v : 3 * Math.exp(-rate * w) + v / 10));
+          expect(fitExponentialDecay(weeks, values)).toEqual(fitRowByRow(weeks, values));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

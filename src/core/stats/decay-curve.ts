@@ -49,6 +49,29 @@ export interface DecayCurve {
 
 const MIN_RATE = 1e-3; // below this (half-life > 693 weeks) the curve is called flat
 
+/** The log-spaced rates searched first: 0, then MIN_RATE … 5 (121 points). */
+const GRID: readonly number[] = (() => {
+  const grid = [0];
+  for (let g = 0; g <= 120; g++) grid.push(MIN_RATE * (5 / MIN_RATE) ** (g / 120));
+  return grid;
+})();
+
+/**
+ * exp(−rate·w) at every grid rate, by week w. Bootstraps refit the same weeks thousands of times; the values are
+ * the very numbers `Math.exp` gives there, computed once. Bounded: cleared when it grows past 4,096 weeks.
+ */
+const gridExps = new Map<number, Float64Array>();
+function expsAt(w: number): Float64Array {
+  let exps = gridExps.get(w);
+  if (exps === undefined) {
+    exps = new Float64Array(GRID.length);
+    for (let g = 0; g < GRID.length; g++) exps[g] = Math.exp(-GRID[g]! * w);
+    if (gridExps.size >= 4096) gridExps.clear();
+    gridExps.set(w, exps);
+  }
+  return exps;
+}
+
 /**
  * Least-squares fit of y = A·exp(−λ·w) with λ ≥ 0: A is profiled out in closed form (A = Σy·e/Σe²), and λ is found
  * by a log-spaced grid followed by golden-section refinement around the best grid point.
@@ -67,10 +90,22 @@ export function fitExponentialDecay(weeks: readonly number[], values: readonly n
     }
     return ee > 0 ? (ye * ye) / ee : 0; // SSE = Σy² − score, so maximise the score
   };
-  const grid = [0];
-  for (let g = 0; g <= 120; g++) grid.push(MIN_RATE * (5 / MIN_RATE) ** (g / 120));
+  // The grid's scores, each once, from the cached exponentials (the same sums in the same order as `score`).
+  const exps = weeks.map(expsAt);
+  const scores = new Float64Array(GRID.length);
+  for (let g = 0; g < GRID.length; g++) {
+    let ye = 0;
+    let ee = 0;
+    for (let i = 0; i < n; i++) {
+      const e = exps[i]![g]!;
+      ye += values[i]! * e;
+      ee += e * e;
+    }
+    scores[g] = ee > 0 ? (ye * ye) / ee : 0;
+  }
+  const grid = GRID;
   let best = 0;
-  for (let g = 1; g < grid.length; g++) if (score(grid[g]!) > score(grid[best]!)) best = g;
+  for (let g = 1; g < grid.length; g++) if (scores[g]! > scores[best]!) best = g;
   let lo = grid[Math.max(best - 1, 0)]!;
   let hi = grid[Math.min(best + 1, grid.length - 1)]!;
   const phi = (Math.sqrt(5) - 1) / 2;
@@ -94,7 +129,7 @@ export function fitExponentialDecay(weeks: readonly number[], values: readonly n
     }
   }
   let rate = (lo + hi) / 2;
-  if (score(grid[best]!) > score(rate)) rate = grid[best]!;
+  if (scores[best]! > score(rate)) rate = grid[best]!;
   let ye = 0;
   let ee = 0;
   for (let i = 0; i < n; i++) {
