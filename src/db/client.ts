@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
@@ -28,7 +29,8 @@ export interface Database {
   /**
    * Runs each part in its own read transaction scoped to one organization, all on one snapshot (they see the same
    * data): on PostgreSQL at the same time on separate connections (the first exports its snapshot, the others
-   * import it), embedded one after the other in one transaction. For long reads split in disjoint parts.
+   * import it), embedded one after the other in one transaction. For long reads split in disjoint parts. Refused
+   * inside a transaction or a part of another split read (it could wait for ever there, see `inside`).
    */
   withOrgParts<T extends readonly unknown[]>(
     orgId: string,
@@ -36,8 +38,9 @@ export interface Database {
   ): Promise<T>;
   /**
    * PostgreSQL only: runs each part in its own read transaction (read committed, as every `withOrg`) scoped to one
-   * organization, at the same time on connections of their own, never taken from the request pool: so a caller may
-   * use it inside a `withOrg` transaction. (Embedded, there is one connection: callers read one after the other.)
+   * organization, at the same time on connections of their own, never taken from the request pool. (Embedded, there
+   * is one connection: callers read one after the other.) Like `withOrgParts`, it is refused inside a transaction or
+   * a part: the caller would hold locks, and perhaps connections, while it waits.
    */
   withOrgEach?<T>(orgId: string, parts: readonly ((tx: Tx) => Promise<T>)[]): Promise<T[]>;
   /** Runs `fn` as the application role with no organization: only the narrow look-up functions answer. */
@@ -62,6 +65,21 @@ export interface Database {
 }
 
 const APP_ROLE = "throughline_app";
+
+/**
+ * Whether the running code is inside a transaction or a part of a split read. A split read started there could wait
+ * for ever: embedded, on the one connection the caller holds; on a server, on the connections of a pool its caller
+ * already drew from, or behind a schema change queued behind the caller's locks.
+ */
+const inside = new AsyncLocalStorage<"transaction" | "part">();
+function refuseNested(what: string): void {
+  const where = inside.getStore();
+  if (where)
+    throw new AppError(
+      "internal",
+      `${what} cannot run inside ${where === "part" ? "a part of a split read" : "a transaction"}: start it outside`,
+    );
+}
 
 /** Switches the transaction to the application role (unless the login is that role) and sets the organization. */
 async function enter(tx: Tx, orgId: string | null, setRole: boolean): Promise<void> {
@@ -114,29 +132,37 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     owner: db,
     pglite: client,
     withOrg: (orgId, fn) =>
-      db.transaction(async (tx) => {
-        await enter(tx as unknown as Tx, orgId, true);
-        return fn(tx as unknown as Tx);
-      }),
-    withOrgParts: <T extends readonly unknown[]>(
+      inside.run("transaction", () =>
+        db.transaction(async (tx) => {
+          await enter(tx as unknown as Tx, orgId, true);
+          return fn(tx as unknown as Tx);
+        }),
+      ),
+    withOrgParts: async <T extends readonly unknown[]>(
       orgId: string,
       parts: { [K in keyof T]: (tx: Tx) => Promise<T[K]> },
-    ) =>
-      db.transaction(
-        async (tx) => {
-          await enter(tx as unknown as Tx, orgId, true);
-          const out: unknown[] = [];
-          for (const part of parts as readonly ((tx: Tx) => Promise<unknown>)[])
-            out.push(await part(tx as unknown as Tx));
-          return out as unknown as T;
-        },
-        { accessMode: "read only" },
-      ),
+    ) => {
+      refuseNested("a split read");
+      return inside.run("part", () =>
+        db.transaction(
+          async (tx) => {
+            await enter(tx as unknown as Tx, orgId, true);
+            const out: unknown[] = [];
+            for (const part of parts as readonly ((tx: Tx) => Promise<unknown>)[])
+              out.push(await part(tx as unknown as Tx));
+            return out as unknown as T;
+          },
+          { accessMode: "read only" },
+        ),
+      );
+    },
     asApp: (fn) =>
-      db.transaction(async (tx) => {
-        await enter(tx as unknown as Tx, null, true);
-        return fn(tx as unknown as Tx);
-      }),
+      inside.run("transaction", () =>
+        db.transaction(async (tx) => {
+          await enter(tx as unknown as Tx, null, true);
+          return fn(tx as unknown as Tx);
+        }),
+      ),
     async copyIn(table, columns, csv, options) {
       const text = typeof csv === "string" ? csv : await collect(csv);
       const blob = new Blob([text]);
@@ -159,9 +185,10 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
   const appPool = appUrl
     ? new pg.Pool({ connectionString: appUrl, max })
     : new pg.Pool({ connectionString: url, max });
-  // Parts of a split read beyond the first run on a pool of their own: the first part holds its connection until
-  // the others have imported its snapshot, so drawing them from the same pool could exhaust it and wait forever.
-  const partPool = new pg.Pool({ connectionString: appUrl ?? url, max: 4 });
+  // Parts of a split read beyond the first run on a pool of their own (as large as the request pool): the first part
+  // holds its connection until the others have imported its snapshot, so drawing them from the same pool could
+  // exhaust it and wait for ever.
+  const partPool = new pg.Pool({ connectionString: appUrl ?? url, max: Math.max(4, max) });
   const setRole = !appUrl;
   // An idle pooled connection can be ended by the server (restart, failover, a dropped database). The pool then
   // emits "error"; handled here, the next query simply opens a new connection instead of crashing the process.
@@ -187,15 +214,20 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
     owner,
     ownerPool,
     withOrg: (orgId, fn) =>
-      app.transaction(async (tx) => {
-        await enter(tx as unknown as Tx, orgId, setRole);
-        return fn(tx as unknown as Tx);
-      }),
+      inside.run("transaction", () =>
+        app.transaction(async (tx) => {
+          await enter(tx as unknown as Tx, orgId, setRole);
+          return fn(tx as unknown as Tx);
+        }),
+      ),
     async withOrgParts<T extends readonly unknown[]>(
       orgId: string,
       parts: { [K in keyof T]: (tx: Tx) => Promise<T[K]> },
     ): Promise<T> {
-      const list = parts as readonly ((tx: Tx) => Promise<unknown>)[];
+      refuseNested("a split read");
+      const list = (parts as readonly ((tx: Tx) => Promise<unknown>)[]).map(
+        (part) => (tx: Tx) => inside.run("part", () => part(tx)),
+      );
       if (list.length === 0) return [] as unknown as T;
       let exported!: (id: string) => void;
       let notExported!: (error: unknown) => void;
@@ -256,20 +288,26 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
       });
       return (await Promise.all([first, ...others])) as unknown as T;
     },
-    withOrgEach: <T>(orgId: string, parts: readonly ((tx: Tx) => Promise<T>)[]) =>
-      Promise.all(
+    withOrgEach: async <T>(orgId: string, parts: readonly ((tx: Tx) => Promise<T>)[]) => {
+      refuseNested("a split read");
+      return Promise.all(
         parts.map((part) =>
-          side.transaction(async (tx) => {
-            await enter(tx as unknown as Tx, orgId, setRole);
-            return part(tx as unknown as Tx);
-          }, readOnly),
+          inside.run("part", () =>
+            side.transaction(async (tx) => {
+              await enter(tx as unknown as Tx, orgId, setRole);
+              return part(tx as unknown as Tx);
+            }, readOnly),
+          ),
         ),
-      ),
+      );
+    },
     asApp: (fn) =>
-      app.transaction(async (tx) => {
-        await enter(tx as unknown as Tx, null, setRole);
-        return fn(tx as unknown as Tx);
-      }),
+      inside.run("transaction", () =>
+        app.transaction(async (tx) => {
+          await enter(tx as unknown as Tx, null, setRole);
+          return fn(tx as unknown as Tx);
+        }),
+      ),
     async copyIn(table, columns, csv, options) {
       const { from } = await import("pg-copy-streams");
       const { pipeline } = await import("node:stream/promises");

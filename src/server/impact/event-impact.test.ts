@@ -59,20 +59,20 @@ describe("deals from the database", () => {
     const one = await db.withOrg(org, (tx) => loadDeals(tx, org, options));
     expect(one.info.deals).toBe(6);
     expect(one.info.touches).toBe(18);
-    // On a server the parts run on connections of their own; embedded, in reverse order in the caller's
-    // transaction, so the result cannot depend on which part comes back first.
-    const split = await db.withOrg(org, (tx) =>
-      loadDeals(tx, org, {
-        ...options,
-        parallel: db.withOrgEach
-          ? (parts) => db.withOrgEach!(org, parts)
-          : async (parts) => {
+    // On a server the parts run on connections of their own, with no transaction of the caller's open; embedded, in
+    // reverse order in one transaction, so the result cannot depend on which part comes back first.
+    const split = db.withOrgEach
+      ? await loadDeals(null, org, { ...options, parallel: (parts) => db.withOrgEach!(org, parts) })
+      : await db.withOrg(org, (tx) =>
+          loadDeals(tx, org, {
+            ...options,
+            parallel: async (parts) => {
               const out = [];
               for (const part of [...parts].reverse()) out.unshift(await part(tx));
               return out;
             },
-      }),
-    );
+          }),
+        );
     expect(split.info.touches).toBe(one.info.touches);
     expect(split.deals).toEqual(one.deals);
   });

@@ -105,26 +105,25 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   const asOf = Math.min(now, horizonInstant(endsAt, horizon));
   const ledgerAsOf = new Date(asOf);
   const daysSavedHorizon = Math.max(horizon, 1);
-  // The journeys and the movement comparison are read side by side, each in its own transaction: on PostgreSQL
-  // they run on two connections at once (embedded, one after the other).
-  const [read, moved] = await Promise.all([
+  // Per-journey models need only the journeys this event's accounts or people took part in; a population model
+  // (markov, shapley) is fitted on every journey, so then everything is read.
+  const population = [model, ...models].some((m) => !isPerJourneyModel(m));
+  const journeyOptions = { scope, lookbackDays, focusEventId: population ? undefined : eventId };
+  // The indicators, the journeys and the movement comparison are read side by side, each in transactions of its
+  // own: on PostgreSQL at once on several connections, the journeys split further into parts that no transaction
+  // of ours waits for (embedded, one after the other).
+  const [basics, journeys, moved] = await Promise.all([
     db.withOrg(orgId, async (tx) => {
       const indicators: EventIndicators = await eventIndicators(tx, orgId, eventId);
       const costRows = await tx
         .select({ amount: eventCosts.amountMinor, currency: eventCosts.currency })
         .from(eventCosts)
         .where(and(eq(eventCosts.orgId, orgId), eq(eventCosts.eventId, eventId)));
-      // Per-journey models need only the journeys this event's accounts or people took part in; a population
-      // model (markov, shapley) is fitted on every journey, so then everything is read.
-      const population = [model, ...models].some((m) => !isPerJourneyModel(m));
-      const { deals, info } = await loadDeals(tx, orgId, {
-        scope,
-        lookbackDays,
-        focusEventId: population ? undefined : eventId,
-        ...(db.withOrgEach ? { parallel: (parts) => db.withOrgEach!(orgId, parts) } : {}),
-      });
-      return { indicators, costRows, deals, info };
+      return { indicators, costRows };
     }),
+    db.withOrgEach
+      ? loadDeals(null, orgId, { ...journeyOptions, parallel: (parts) => db.withOrgEach!(orgId, parts) })
+      : db.withOrg(orgId, (tx) => loadDeals(tx, orgId, journeyOptions)),
     (async () => {
       // Executive roundtables are valued on open pipeline reaching its next stage sooner than at matched accounts
       // (docs/movement.md); every other event on won deals closing sooner (docs/roi.md). Never both: one deal's
@@ -163,7 +162,8 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
       return { pipelineAcceleration, movement };
     })(),
   ]);
-  const { indicators, costRows, deals, info } = read;
+  const { indicators, costRows } = basics;
+  const { deals, info } = journeys;
   const { pipelineAcceleration, movement } = moved;
   const cost = costRows.reduce((s, r) => s + Number(r.amount), 0);
   const common = { eventId, eventStartsAt: startsAt, eventEndsAt: endsAt, model, lookbackDays };

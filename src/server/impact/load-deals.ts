@@ -351,13 +351,14 @@ async function loadCommittees(tx: Tx, orgId: string, focus: SQL | null): Promise
  * creation up to the close; no upper bound while open) straight into the columnar DealSet. Each query is one
  * ordered scan; touches come one string per group and are cut per opportunity by binary search over the group's
  * time-ordered run.
- * Must run inside `db.withOrg(orgId, …)`.
+ * Runs inside `db.withOrg(orgId, …)` (its transaction is `tx`), or, with `options.parallel` and no `tx`, entirely
+ * in the transactions `parallel` opens: then no transaction of the caller's holds locks while the parts wait.
  *
  * A closed opportunity whose history does not end in its closed stage gets that change appended at its closedAt,
  * so the history and the row never disagree about the outcome.
  */
 export async function loadDeals(
-  tx: Tx,
+  tx: Tx | null,
   orgId: string,
   options: LoadDealsOptions,
 ): Promise<{ deals: DealSet; info: LoadInfo }> {
@@ -382,20 +383,21 @@ export async function loadDeals(
       return part(t);
     });
     if (options.parallel) return options.parallel(prepared);
+    if (!tx) throw new Error("loadDeals needs a transaction or options.parallel");
     const out: unknown[] = [];
     for (const part of prepared) out.push(await part(tx));
     return out;
   };
-  const focusIds = options.focusEventId ? await focusAccountIds(tx, orgId, options.focusEventId) : null;
+  const focusEventId = options.focusEventId;
+  const focusIds = focusEventId
+    ? ((await together([(t) => focusAccountIds(t, orgId, focusEventId)])) as [string[]])[0]
+    : null;
   const asParam = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
   const focus = focusIds ? asParam(focusIds) : null;
-  const [opps, controls] = (await together([
+  const [opps, controls = []] = (await together([
     (t) => loadOpportunities(t, orgId, options, focus),
-    (t) =>
-      options.focusEventId && focus
-        ? loadControls(t, orgId, options.focusEventId, focus)
-        : Promise.resolve([]),
-  ])) as [OppRow[], (OppRow & { stage_at_end: string })[]];
+    ...(focusEventId && focus ? [(t: Tx) => loadControls(t, orgId, focusEventId, focus)] : []),
+  ])) as [OppRow[], (OppRow & { stage_at_end: string })[]?];
   lap("opportunities");
   const builder = new DealSetBuilder(productStages, lookbackDays);
   if (opps.length === 0 && controls.length === 0) {
@@ -423,13 +425,20 @@ export async function loadDeals(
       : focusIds && !person && options.parallel && focusIds.length > 1
         ? [asParam(focusIds.slice(0, focusIds.length >> 1)), asParam(focusIds.slice(focusIds.length >> 1))]
         : [focus];
-  const [stageRows, contacts, committees, ...touchParts] = (await together([
+  // Contacts and committees only in person scope: no part (no transaction) for reads that return nothing.
+  const read = (await together([
     (t) => loadStages(t, orgId, focus ? opps.map((o) => o.id) : null),
-    (t) => (person ? loadContacts(t, orgId, focus) : Promise.resolve(new Map<string, string[]>())),
-    (t) => (person ? loadCommittees(t, orgId, focus) : Promise.resolve(new Map<string, string[]>())),
     ...touchFocus.map((f) => (t: Tx) => loadTouches(t, orgId, options.scope, since, f)),
-  ])) as [StageRow[], Map<string, string[]>, Map<string, string[]>, ...GroupRow[][]];
-  const touches = touchParts.flat();
+    ...(person ? [(t: Tx) => loadContacts(t, orgId, focus), (t: Tx) => loadCommittees(t, orgId, focus)] : []),
+  ])) as unknown[];
+  const stageRows = read[0] as StageRow[];
+  const touches = (read.slice(1, 1 + touchFocus.length) as GroupRow[][]).flat();
+  const contacts = person
+    ? (read[1 + touchFocus.length] as Map<string, string[]>)
+    : new Map<string, string[]>();
+  const committees = person
+    ? (read[2 + touchFocus.length] as Map<string, string[]>)
+    : new Map<string, string[]>();
   lap("touches");
   const stagesByOpp = new Map<string, [number, number]>();
   for (let s = 0, i = 1; i <= stageRows.length; i++) {

@@ -115,7 +115,11 @@ export function accelerationOfReport(
     a.opportunities.filter((o) => o.controlIds.length > 0 && o.movement !== null),
   );
   // Deals in a stage outside the standard vocabulary have no win probability: they add no default daily value.
-  const valued = matched.filter((o) => o.movement!.stageAtEvent in stageProbability);
+  // Summed in opportunity id order, whatever order the accounts are listed in (by name in the event's report), so
+  // the portfolio's cut gives the same bits.
+  const valued = matched
+    .filter((o) => o.movement!.stageAtEvent in stageProbability)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const given = dailyValueMinor !== undefined;
   const daily = given
     ? dailyValueMinor
