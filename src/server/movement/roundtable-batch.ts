@@ -16,7 +16,10 @@ export interface RoundtableWorld {
   /** NaN while open. */
   closedAtMs: Float64Array;
   /** Events of the type by id: start and attending accounts (people checked in, or registered and marked attended). */
-  events: Map<string, { startsAtMs: number; accounts: Set<string> }>;
+  events: Map<string, { startsAtMs: number; accounts: Set<string>; codes: Int32Array }>;
+  /** Each opportunity's account as a number (0 … accounts − 1), and the events' attending accounts likewise. */
+  accountCode: Int32Array;
+  accounts: number;
 }
 
 /** Reads the organization's opportunities (histories up to `until`) and the attendance at every event of `type`. */
@@ -78,16 +81,36 @@ export async function loadRoundtableWorld(
            where r.org_id = e.org_id and r.event_id = e.id and r.attended and r.status <> 'cancelled') a on true
         where e.org_id = ${orgId} and e.type = ${type}`,
   );
-  const events = new Map<string, { startsAtMs: number; accounts: Set<string> }>();
+  // Accounts as numbers, so each event's cut tests a typed array instead of hashing an id per deal.
+  const codes = new Map<string, number>();
+  const accountCode = new Int32Array(opps.length);
+  for (let i = 0; i < opps.length; i++) {
+    const id = table.accountId[i]!;
+    let code = codes.get(id);
+    if (code === undefined) {
+      code = codes.size;
+      codes.set(id, code);
+    }
+    accountCode[i] = code;
+  }
+  const events = new Map<string, { startsAtMs: number; accounts: Set<string>; codes: Int32Array }>();
   for (const r of attendance) {
     let e = events.get(r.event_id);
     if (!e) {
-      e = { startsAtMs: Number(r.starts_ms), accounts: new Set() };
+      e = { startsAtMs: Number(r.starts_ms), accounts: new Set(), codes: new Int32Array(0) };
       events.set(r.event_id, e);
     }
     if (r.account_id) e.accounts.add(r.account_id);
   }
-  return { table, openedAtMs, closedAtMs, events };
+  // An attending account without opportunities changes no event's cut: it has no code.
+  for (const e of events.values())
+    e.codes = Int32Array.from(
+      [...e.accounts].flatMap((a) => {
+        const code = codes.get(a);
+        return code === undefined ? [] : [code];
+      }),
+    );
+  return { table, openedAtMs, closedAtMs, events, accountCode, accounts: codes.size };
 }
 
 /**
@@ -105,23 +128,25 @@ export function roundtableTableOf(
   if (!event) return null;
   const atMs = eventAt.getTime();
   const untilMs = asOf.getTime();
-  const others = new Set<string>();
+  // Per account: 1 attended this event, 2 attended another event of the type starting by asOf (and not this one).
+  const mark = new Uint8Array(world.accounts);
   for (const [id, e] of world.events) {
     if (id === eventId || e.startsAtMs > untilMs) continue;
-    for (const a of e.accounts) others.add(a);
+    for (const a of e.codes) mark[a] = 2;
   }
-  const { table, openedAtMs, closedAtMs } = world;
+  for (const a of event.codes) mark[a] = 1;
+  const { table, openedAtMs, closedAtMs, accountCode } = world;
   const picked: number[] = [];
   const treated: boolean[] = [];
   for (let i = 0; i < table.ids.length; i++) {
     if (openedAtMs[i]! > untilMs) continue;
-    const account = table.accountId[i]!;
-    const attending = event.accounts.has(account);
+    const m = mark[accountCode[i]!]!;
+    const attending = m === 1;
     if (!attending) {
       if (openedAtMs[i]! > atMs) continue;
       const closed = closedAtMs[i]!;
       if (!Number.isNaN(closed) && closed <= atMs) continue;
-      if (others.has(account)) continue;
+      if (m === 2) continue;
     }
     picked.push(i);
     treated.push(attending);
