@@ -31,8 +31,9 @@ export type KickoffLiftHalfLife =
     }
   | { status: "insufficient"; message: string; n: number };
 
-const GRID_MIN = 0.25;
-const GRID_MAX = 520;
+/** The half-lives profiled, in weeks: GRID_MIN, ×1.02 each step, up to GRID_MAX. */
+export const GRID_MIN = 0.25;
+export const GRID_MAX = 520;
 /** Taylor terms of exp(a·δ) for δ in [0, 1) and |a| ≤ 2·ln 2 / (7·GRID_MIN) ≈ 0.79: the remainder is below 1e-19. */
 const TERMS = 20;
 const EPS = 2 ** -52;
@@ -44,7 +45,8 @@ interface Fit {
   xtxInv: number[][];
 }
 
-function invert3(m: number[][]): number[][] | null {
+/** The inverse of a 3×3 matrix by cofactors, or null when it is (nearly) singular. */
+export function invert3(m: number[][]): number[][] | null {
   const [a, b, c] = m[0]!;
   const [d, e, f] = m[1]!;
   const [g, h, k] = m[2]!;
@@ -292,7 +294,26 @@ export function fitKickoffLiftHalfLife(deals: LiftDeals): KickoffLiftHalfLife {
   while (lo > 0 && within(lo - 1)) lo--;
   let hi = best;
   while (hi < grid.length - 1 && within(hi + 1)) hi++;
-  const fit = exact(best)!;
+  return profileResult(exact(best)!, { sigma2, n, grid, best, lo, hi, hasReinforced });
+}
+
+/**
+ * The estimate from the best half-life's fit and the profile interval's ends (grid indices): the lift with its t
+ * interval (n − 4 degrees of freedom), the half-life and its interval (0 / null at the grid's edges: not bounded).
+ */
+export function profileResult(
+  fit: { beta: readonly number[]; xtxInv: readonly (readonly number[])[] },
+  profile: {
+    sigma2: number;
+    n: number;
+    grid: readonly number[];
+    best: number;
+    lo: number;
+    hi: number;
+    hasReinforced: boolean;
+  },
+): KickoffLiftHalfLife {
+  const { sigma2, n, grid, best, lo, hi, hasReinforced } = profile;
   const se = Math.sqrt(sigma2 * fit.xtxInv[2]![2]!);
   const q = tQuantile(0.975, n - 4);
   return {

@@ -1,5 +1,10 @@
-import type { KickoffLiftHalfLife } from "../../core/movement/kickoff-lift-half-life.ts";
-import { tQuantile } from "../../core/stats/index.ts";
+import {
+  GRID_MAX,
+  GRID_MIN,
+  invert3,
+  type KickoffLiftHalfLife,
+  profileResult,
+} from "../../core/movement/kickoff-lift-half-life.ts";
 
 /*
  * The lift half-life fitted row by row: the reference that the product's fit from sufficient statistics
@@ -17,9 +22,6 @@ export interface DecayDeal {
 
 /** The fitted lift and its half-life with a profile interval, or why there is none (the product's fit gives the same). */
 export type LiftHalfLife = KickoffLiftHalfLife;
-
-const GRID_MIN = 0.25;
-const GRID_MAX = 520;
 
 /** Ordinary least squares of y on [1, t, x]: coefficients and residual sum of squares (3×3 normal equations). */
 function ols3(
@@ -50,22 +52,6 @@ function ols3(
     sse += e * e;
   }
   return { beta, sse, xtxInv: inv };
-}
-
-function invert3(m: number[][]): number[][] | null {
-  const [a, b, c] = m[0]!;
-  const [d, e, f] = m[1]!;
-  const [g, h, k] = m[2]!;
-  const A = e! * k! - f! * h!;
-  const B = -(d! * k! - f! * g!);
-  const C = d! * h! - e! * g!;
-  const det = a! * A + b! * B + c! * C;
-  if (!(Math.abs(det) > 1e-12)) return null;
-  return [
-    [A / det, -(b! * k! - c! * h!) / det, (b! * f! - c! * e!) / det],
-    [B / det, (a! * k! - c! * g!) / det, -(a! * f! - c! * d!) / det],
-    [C / det, -(a! * h! - b! * g!) / det, (a! * e! - b! * d!) / det],
-  ];
 }
 
 /**
@@ -115,18 +101,5 @@ export function fitLiftHalfLife(deals: readonly DecayDeal[]): LiftHalfLife {
   let hi = best;
   while (hi < grid.length - 1 && sse[hi + 1]! <= cut) hi++;
   fill(grid[best]!);
-  const fit = ols3(y, t, x)!;
-  const se = Math.sqrt(sigma2 * fit.xtxInv[2]![2]!);
-  const q = tQuantile(0.975, n - 4);
-  return {
-    status: "estimated",
-    lift: fit.beta[2]!,
-    liftCi: Number.isFinite(se) ? [fit.beta[2]! - q * se, fit.beta[2]! + q * se] : null,
-    halfLifeWeeks: grid[best]!,
-    halfLifeCi: [lo === 0 ? 0 : grid[lo]!, hi === grid.length - 1 ? null : grid[hi]!],
-    n,
-    method: hasReinforced
-      ? "profile least squares: won ~ 1 + years + lift·(1 reinforced | 2^(−weeks/h) other attendees) after the kickoff"
-      : "profile least squares: won ~ 1 + years + lift·2^(−weeks/h) for attendees after the kickoff (no reinforced rep)",
-  };
+  return profileResult(ols3(y, t, x)!, { sigma2, n, grid, best, lo, hi, hasReinforced });
 }

@@ -1,6 +1,12 @@
 import { sql } from "drizzle-orm";
 import { rows, type Tx } from "../../db/client.ts";
-import { emptyOpportunityTable, type OpportunityTable, readHistories } from "./roundtable-queries.ts";
+import {
+  emptyOpportunityTable,
+  type OpportunityQueryRow,
+  type OpportunityTable,
+  onePassHistories,
+  readHistories,
+} from "./roundtable-queries.ts";
 
 /**
  * Every roundtable of an organization compared at once (the portfolio ranks hundreds): the organization's
@@ -34,30 +40,15 @@ export async function loadRoundtableWorld(
   // sorted subquery feeds the aggregate in order, so this transaction plans without parallel workers.
   await tx.execute(sql`set local jit = off`);
   await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-  const opps = await rows<{
-    id: string;
-    account_id: string;
-    name: string;
-    owner_user_id: string | null;
-    amount_minor: number | string;
-    currency: string;
-    segment: string | null;
-    opened_ms: number | string;
-    closed_ms: number | string | null;
-    history: string | null;
-  }>(
+  const opps = await rows<
+    Omit<OpportunityQueryRow, "treated"> & { opened_ms: number | string; closed_ms: number | string | null }
+  >(
     tx,
     sql`select o.id, o.account_id, o.name, o.owner_user_id, o.amount_minor, o.currency, a.segment,
           (extract(epoch from o.opened_at) * 1000)::float8 as opened_ms,
           (extract(epoch from o.closed_at) * 1000)::float8 as closed_ms, h.history
         from opportunities o join accounts a on a.org_id = o.org_id and a.id = o.account_id
-        left join (
-          select q.opportunity_id, string_agg(q.e, chr(30)) as history
-            from (select s.opportunity_id, (extract(epoch from s.changed_at) * 1000) || chr(31) || s.to_stage as e
-                    from stage_changes s
-                   where s.org_id = ${orgId} and s.changed_at <= ${at}::timestamptz
-                   order by s.opportunity_id, s.changed_at, s.id) q
-           group by q.opportunity_id) h on h.opportunity_id = o.id
+        ${onePassHistories(orgId, at)}
         where o.org_id = ${orgId} and o.opened_at <= ${at}::timestamptz
         order by o.id`,
   );

@@ -39,6 +39,24 @@ const attendingAccounts = (orgId: string, eventId: string) =>
   sql`(select distinct p.account_id from people p
         where p.org_id = ${orgId} and p.account_id is not null and p.id in ${attendedPeopleSql(orgId, eventId)})`;
 
+/** One history entry as text: exact decimal milliseconds, US, stage. */
+const entry = sql`(extract(epoch from s.changed_at) * 1000) || chr(31) || s.to_stage`;
+
+/**
+ * `left join (…) h on h.opportunity_id = o.id`, giving `h.history`: one pass over the organization's stage changes up
+ * to `until` (and within `range`, a condition on `s.opportunity_id`) in (opportunity, time, id) order, grouped per
+ * opportunity. The aggregate takes the entries in the sorted subquery's order: the transaction must plan it
+ * without parallel workers.
+ */
+export function onePassHistories(orgId: string, until: string, range: SQL = sql``): SQL {
+  return sql`left join (
+          select q.opportunity_id, string_agg(q.e, chr(30)) as history
+            from (select s.opportunity_id, ${entry} as e from stage_changes s
+                   where s.org_id = ${orgId} ${range} and s.changed_at <= ${until}::timestamptz
+                   order by s.opportunity_id, s.changed_at, s.id) q
+           group by q.opportunity_id) h on h.opportunity_id = o.id`;
+}
+
 export interface OpportunityQueryRow {
   id: string;
   account_id: string;
@@ -116,7 +134,6 @@ async function queryOpportunities(
     );
     onePass = size !== undefined && size.total >= 200 && size.open >= 0.6 * size.total;
   }
-  const entry = sql`(extract(epoch from s.changed_at) * 1000) || chr(31) || s.to_stage`;
   let history: SQL;
   let join: SQL;
   if (onePass) {
@@ -124,12 +141,7 @@ async function queryOpportunities(
     // so this transaction plans without workers.
     await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
     history = sql`h.history`;
-    join = sql`left join (
-          select q.opportunity_id, string_agg(q.e, chr(30)) as history
-            from (select s.opportunity_id, ${entry} as e from stage_changes s
-                   where s.org_id = ${orgId} ${inRange(sql`s.opportunity_id`)} and s.changed_at <= ${until}::timestamptz
-                   order by s.opportunity_id, s.changed_at, s.id) q
-           group by q.opportunity_id) h on h.opportunity_id = o.id`;
+    join = onePassHistories(orgId, until, inRange(sql`s.opportunity_id`));
   } else {
     history = sql`(select string_agg(${entry}, chr(30) order by s.changed_at, s.id)
              from stage_changes s
