@@ -26,7 +26,10 @@ describe("security headers", () => {
     mkdirSync(join(webDir, "assets"));
     writeFileSync(join(webDir, "index.html"), "<!doctype html><title>Throughline</title>");
     writeFileSync(join(webDir, "assets", "app.js"), "console.log(1)");
-    const app = createApp({ db, config: loadConfig({}), migrationVersion: 2, now: () => new Date() }, { webDir });
+    const app = createApp(
+      { db, config: loadConfig({}), migrationVersion: 2, now: () => new Date() },
+      { webDir },
+    );
     const plain = createApp({ db, config: loadConfig({}), migrationVersion: 2, now: () => new Date() });
     plain.get("/built-by-hand", () => new Response("made by the handler", { headers: { "x-made": "1" } }));
 
