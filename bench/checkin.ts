@@ -2,17 +2,19 @@
  * Benchmark: door check-in at a 20,000-attendee conference.
  *
  *   npx tsx bench/checkin.ts [--attendees 20000] [--connections 100] [--baseline-seconds 5]
- *                            [--only pglite|postgres] [--cpu-prof <dir>]
+ *                            [--warmup 2000] [--only pglite|postgres] [--data-dir <dir>] [--cpu-prof <dir>]
  *
  * Starts the real HTTP server on loopback over the embedded database (and, when DATABASE_URL is set, a second run
  * over a fresh database on that PostgreSQL server; DATABASE_APP_URL, when set, is the application role's login),
  * seeds one event with N registered attendees and their tickets, and drives POST /api/events/:id/check-ins with
  * autocannon at 100 connections, every request a distinct valid ticket with a new scan nonce (one scan per request,
- * as a kiosk sends it), authenticated with a kiosk credential. In the same run and server it measures a trivial JSON
- * route (GET /api/public/time) for scale. The run is bounded: exactly N check-in requests, and a few seconds for the
- * baseline. Per database it prints check-ins/s, p50/p99, the trivial route's rate and the ratio, the server's CPU
- * time per request (main thread, other threads, PostgreSQL sessions: read from /proc, so it hardly depends on what
- * else the machine runs), the scans per transaction, and whether the targets are met; then it checks that the
+ * as a kiosk sends it), authenticated with a kiosk credential, after 2,000 more attendees checked in unmeasured to
+ * warm the path (each ticket's code is recorded as issuing records it). In the same run and server it measures a
+ * trivial JSON route (GET /api/public/time) for scale. The run is bounded: exactly N check-in requests, and a few
+ * seconds for the baseline. Per database it prints check-ins/s, p50/p90/p99/max, the trivial route's rate and the
+ * ratio, the server's CPU time per request (main thread, other threads, PostgreSQL sessions: read from /proc, so it
+ * depends less on what else the machine runs), how long the server's event loop was held up and by the garbage
+ * collector, the signatures checked, the scans per transaction, and whether the targets are met; then it checks that the
  * database holds exactly one check-in per ticket scanned and one touchpoint per check-in, and exits with 1 if not.
  * Targets: ≥ 1,500 check-ins/s with p99 < 50 ms embedded, ≥ 3,000/s on PostgreSQL. `--cpu-prof <dir>` writes a
  * V8 CPU profile of each server process there.
@@ -22,21 +24,23 @@ import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { loadConfig } from "../src/config.ts";
-import { signToken } from "../src/core/tickets/index.ts";
+import { signToken, tokenDigest } from "../src/core/tickets/index.ts";
 import { type Database, openDatabase, rows } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { checkinBatchStats } from "../src/server/checkin/batcher.ts";
 import { issueKioskToken } from "../src/server/checkin/kiosk-auth.ts";
+import { signatureChecks } from "../src/server/checkin/verify-scans.ts";
 import { eventKeys } from "../src/server/registration/ticket-keys.ts";
 import { startServer } from "../src/server/start.ts";
 
 interface Result {
   requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
   non2xx: number;
   errors: number;
 }
@@ -49,14 +53,18 @@ const arg = (name: string, fallback: number): number => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const N = arg("attendees", 20_000);
+/** Attendees checked in first, unmeasured, to warm the check-in path (JIT, the database's compiled code, caches). */
+const WARMUP = arg("warmup", 2_000);
 const CONNECTIONS = arg("connections", 100);
 const BASELINE_SECONDS = arg("baseline-seconds", 5);
 /** `--only pglite` or `--only postgres`: run one database. */
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+/** `--data-dir <dir>`: the embedded database in that (new) folder, as the product runs it, instead of in memory. */
+const DATA_DIR = args.includes("--data-dir") ? args[args.indexOf("--data-dir") + 1] : undefined;
 /** `--cpu-prof <dir>`: write a V8 CPU profile of each server process into that folder. */
 const PROFILE = args.includes("--cpu-prof") ? args[args.indexOf("--cpu-prof") + 1] : undefined;
 
-async function seed(db: Database) {
+async function seed(db: Database, attendees: number) {
   const [org] = await rows<{ id: string }>(
     db.owner,
     sql`insert into organizations (name, slug) values ('Bench', ${`bench-${randomUUID().slice(0, 8)}`}) returning id`,
@@ -70,14 +78,14 @@ async function seed(db: Database) {
     db.owner,
     sql`insert into events (org_id, name, slug, type, format, status, starts_at, ends_at, time_zone, capacity)
         values (${orgId}, 'Bench Conference', 'bench', 'conference', 'tactical', 'published',
-                now() - interval '1 hour', now() + interval '2 days', 'Europe/Berlin', ${N}) returning id`,
+                now() - interval '1 hour', now() + interval '2 days', 'Europe/Berlin', ${attendees}) returning id`,
   );
   const eventId = event!.id;
   const keys = await db.withOrg(orgId, (tx) => eventKeys(tx, orgId, eventId));
   // Owner-level bulk load, as an import would: people, registrations, tickets.
   await db.owner.execute(
     sql`insert into people (org_id, email, first_name, last_name)
-        select ${orgId}, 'attendee' || g || '@bench.test', 'Attendee', 'No. ' || g from generate_series(1, ${N}) g`,
+        select ${orgId}, 'attendee' || g || '@bench.test', 'Attendee', 'No. ' || g from generate_series(1, ${attendees}) g`,
   );
   await db.owner.execute(
     sql`insert into registrations (org_id, event_id, person_id, status, source, consent)
@@ -98,6 +106,13 @@ async function seed(db: Database) {
       keys.privateKey,
     ),
   );
+  // Each ticket's code recorded as issuing records it (`ticketFor`), in one statement.
+  await db.owner.execute(
+    sql`update tickets t set code_digest = d.digest
+        from unnest(${`{${tickets.map((t) => t.id).join(",")}}`}::uuid[], ${`{${codes.map(tokenDigest).join(",")}}`}::text[])
+          as d(id, digest)
+        where t.org_id = ${orgId} and t.id = d.id`,
+  );
   const kiosk = await issueKioskToken(db, orgId, user!.id, eventId, new Date());
   return { orgId, eventId, codes, kioskToken: kiosk.token };
 }
@@ -114,11 +129,11 @@ interface Seeded {
  * The server side, in its own process so that the load generator does not share its event loop: seeds, serves on
  * loopback, answers "count" with the rows stored, and stops on "stop".
  */
-async function serveChild(target: string): Promise<void> {
+async function serveChild(target: string, attendees: number): Promise<void> {
   let db: Database;
   let cleanup = async () => {};
   if (target === "pglite") {
-    db = await openDatabase({ dataDir: "memory://" });
+    db = await openDatabase({ dataDir: DATA_DIR ?? "memory://" });
   } else {
     const name = `bench_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
     const admin = new pg.Client({ connectionString: target });
@@ -149,12 +164,20 @@ async function serveChild(target: string): Promise<void> {
   }
   await migrate(db);
   const t0 = Date.now();
-  const { orgId, eventId, codes, kioskToken } = await seed(db);
+  const { orgId, eventId, codes, kioskToken } = await seed(db, attendees);
   const server = await startServer(db, loadConfig({}), 0);
+  watchStalls();
   const send = (m: unknown) => process.send!(m);
   process.on("message", async (m: { type: string }) => {
     if (m.type === "cpu") {
-      send({ type: "cpu", ...threadCpu(), db: await databaseCpu(db) });
+      send({
+        type: "cpu",
+        ...threadCpu(),
+        db: await databaseCpu(db),
+        batches: checkinBatchStats(),
+        signatures: signatureChecks(),
+        stalls: stalls(),
+      });
     } else if (m.type === "count") {
       // Exactly one check-in per ticket scanned, each with its touchpoint: no scan lost, none recorded twice.
       const [stored] = await db.withOrg(orgId, (tx) =>
@@ -169,7 +192,7 @@ async function serveChild(target: string): Promise<void> {
               from check_ins where org_id = ${orgId} and event_id = ${eventId}`,
         ),
       );
-      send({ type: "count", ...stored, ...checkinBatchStats() });
+      send({ type: "count", ...stored });
     } else if (m.type === "stop") {
       await server.close();
       await db.close();
@@ -185,6 +208,38 @@ async function serveChild(target: string): Promise<void> {
     seedSeconds: (Date.now() - t0) / 1000,
   };
   send({ type: "ready", ...seeded });
+}
+
+/**
+ * What held up the server's event loop: a histogram of its delay, and the garbage collector's pauses. Each "cpu"
+ * request reports the figures since the previous one.
+ */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+let gcPauses: number[] = [];
+function watchStalls(): void {
+  loopDelay.enable();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  }).observe({ entryTypes: ["gc"] });
+}
+function stalls(): Stalls {
+  const result = {
+    loopP99: loopDelay.percentile(99) / 1e6,
+    loopMax: loopDelay.max / 1e6,
+    gcCount: gcPauses.length,
+    gcTotal: gcPauses.reduce((a, b) => a + b, 0),
+    gcMax: Math.max(0, ...gcPauses),
+  };
+  loopDelay.reset();
+  gcPauses = [];
+  return result;
+}
+interface Stalls {
+  loopP99: number;
+  loopMax: number;
+  gcCount: number;
+  gcTotal: number;
+  gcMax: number;
 }
 
 /** CPU time (user + system) of a process or thread so far, in ms, from its /proc stat file (Linux). */
@@ -235,7 +290,14 @@ async function databaseCpu(db: Database): Promise<number> {
   return total;
 }
 
-type Cpu = { main: number; others: number; db: number };
+type Cpu = {
+  main: number;
+  others: number;
+  db: number;
+  batches: ReturnType<typeof checkinBatchStats>;
+  signatures: number;
+  stalls: Stalls;
+};
 interface Stored {
   checkIns: number;
   tickets: number;
@@ -262,27 +324,75 @@ function request<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
+/**
+ * Drives the check-in endpoint with autocannon: one request per code, each a new scan nonce. The rate is taken from
+ * the last response: autocannon notices it only at its next one-second tick, so its own duration is rounded up to a
+ * whole second (5-10 % on a run of 10-20 s).
+ */
+async function checkIns(base: string, eventId: string, kioskToken: string, codes: readonly string[]) {
+  let next = 0;
+  let lastResponse = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: `${base}/api/events/${eventId}/check-ins`,
+    connections: CONNECTIONS,
+    amount: codes.length,
+    timeout: 30,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req: Record<string, unknown>) => {
+          const i = next++ % codes.length;
+          return {
+            ...req,
+            headers: { "content-type": "application/json", authorization: `Kiosk ${kioskToken}` },
+            body: JSON.stringify({
+              scans: [{ nonce: `bench-${i}-${randomUUID()}`, ticket: codes[i], deviceId: "door-1" }],
+            }),
+          };
+        },
+        onResponse: () => {
+          lastResponse = performance.now();
+        },
+      },
+    ],
+  });
+  return { result, seconds: (lastResponse - started) / 1000 };
+}
+
 async function runOne(label: string, target: string) {
-  const child = fork(fileURLToPath(import.meta.url), ["--serve", target], {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", target, String(N + WARMUP)], {
     execArgv: ["--import", "tsx", ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   try {
-    const { port, eventId, codes, kioskToken, seedSeconds } = await request<Seeded>(child, "ready");
-    console.log(`${label}: seeded ${codes.length} attendees with tickets in ${seedSeconds.toFixed(1)} s`);
+    const { port, eventId, codes: all, kioskToken, seedSeconds } = await request<Seeded>(child, "ready");
+    console.log(`${label}: seeded ${all.length} attendees with tickets in ${seedSeconds.toFixed(1)} s`);
+    // The first WARMUP tickets warm the check-in path, unmeasured; the run scans the other N, each once.
+    const warm = all.slice(0, WARMUP);
+    const codes = all.slice(WARMUP);
     const base = `http://127.0.0.1:${port}`;
     const probe = await fetch(`${base}/api/events/${eventId}/check-ins`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Kiosk ${kioskToken}` },
       body: JSON.stringify({
-        scans: [{ nonce: `probe-${randomUUID()}`, ticket: codes[0], deviceId: "door-1" }],
+        scans: [{ nonce: `probe-${randomUUID()}`, ticket: warm[0] ?? codes[0], deviceId: "door-1" }],
       }),
     });
     if (probe.status !== 200) throw new Error(`check-in probe failed: ${probe.status} ${await probe.text()}`);
-    // The probe checked in the first attendee; the run starts from the second (a repeat would be "already in").
-    codes.shift();
+    // The probe checked in the first attendee (a repeat would be "already in").
+    if (warm.length > 0) warm.shift();
+    else codes.shift();
     // Warm both paths (JIT, caches, the kiosk credential) before measuring.
     await autocannon({ url: `${base}/api/public/time`, connections: 10, amount: 2000 });
+    if (warm.length > 0) {
+      const { result } = await checkIns(base, eventId, kioskToken, warm);
+      if (result.non2xx > 0 || result.errors > 0) {
+        throw new Error(
+          `warm-up check-ins failed: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+        );
+      }
+    }
     const cpu0 = await request<Cpu>(child, "cpu");
     const baseline = await autocannon({
       url: `${base}/api/public/time`,
@@ -290,45 +400,13 @@ async function runOne(label: string, target: string) {
       duration: BASELINE_SECONDS,
     });
     const cpu1 = await request<Cpu>(child, "cpu");
-    let next = 0;
-    // autocannon notices the last response only at its next one-second tick, so its duration is rounded up to a
-    // whole second (5-10 % on a run of 10-20 s); the rate is taken from the last response instead.
-    let lastResponse = 0;
-    const started = performance.now();
-    const checkins = await autocannon({
-      url: `${base}/api/events/${eventId}/check-ins`,
-      connections: CONNECTIONS,
-      amount: codes.length,
-      timeout: 30,
-      requests: [
-        {
-          method: "POST",
-          setupRequest: (req: Record<string, unknown>) => {
-            const i = next++ % codes.length;
-            return {
-              ...req,
-              headers: { "content-type": "application/json", authorization: `Kiosk ${kioskToken}` },
-              body: JSON.stringify({
-                scans: [{ nonce: `bench-${i}-${randomUUID()}`, ticket: codes[i], deviceId: "door-1" }],
-              }),
-            };
-          },
-          onResponse: () => {
-            lastResponse = performance.now();
-          },
-        },
-      ],
-    });
+    const { result: checkins, seconds } = await checkIns(base, eventId, kioskToken, codes);
     const cpu2 = await request<Cpu>(child, "cpu");
-    const stored = await request<Stored & { transactions: number; scans: number; largest: number }>(
-      child,
-      "count",
-    );
-    const seconds = (lastResponse - started) / 1000;
+    const stored = await request<Stored>(child, "count");
     const rate = checkins.requests.total / seconds;
     const trivial = baseline.requests.average;
-    // The probe checked in one attendee before the run; every other ticket was scanned once.
-    const expected = codes.length + 1;
+    // Every ticket was scanned once: the probe's, the warm-up's and the run's.
+    const expected = all.length;
     const ok =
       checkins.non2xx === 0 &&
       checkins.errors === 0 &&
@@ -340,12 +418,14 @@ async function runOne(label: string, target: string) {
     console.log(
       [
         `${label}: check-ins ${rate.toFixed(0)}/s (${checkins.requests.total} requests in ${seconds.toFixed(2)} s)`,
-        `p50 ${checkins.latency.p50} ms, p99 ${checkins.latency.p99} ms, non-2xx ${checkins.non2xx}, errors ${checkins.errors}`,
+        `p50 ${checkins.latency.p50} ms, p90 ${checkins.latency.p90} ms, p99 ${checkins.latency.p99} ms, max ${checkins.latency.max} ms, non-2xx ${checkins.non2xx}, errors ${checkins.errors}`,
         `trivial JSON route ${trivial.toFixed(0)}/s, p99 ${baseline.latency.p99} ms (same server, same run)`,
         `ratio check-in/trivial ${(rate / trivial).toFixed(2)}`,
         `server CPU per check-in ${perRequest(cpu1, cpu2, checkins.requests.total)}`,
         `server CPU per trivial request ${perRequest(cpu0, cpu1, baseline.requests.total)}`,
-        `transactions ${stored.transactions}, ${(stored.scans / Math.max(1, stored.transactions)).toFixed(1)} scans each on average, largest ${stored.largest}`,
+        `server event loop delayed p99 ${cpu2.stalls.loopP99.toFixed(1)} ms, max ${cpu2.stalls.loopMax.toFixed(1)} ms; garbage collection ${cpu2.stalls.gcCount} pauses, ${cpu2.stalls.gcTotal.toFixed(0)} ms in all, longest ${cpu2.stalls.gcMax.toFixed(1)} ms`,
+        `ticket signatures checked ${cpu2.signatures - cpu1.signatures} (codes without a recorded digest)`,
+        `transactions ${cpu2.batches.transactions - cpu1.batches.transactions}, ${((cpu2.batches.scans - cpu1.batches.scans) / Math.max(1, cpu2.batches.transactions - cpu1.batches.transactions)).toFixed(1)} scans each on average (largest of the whole run ${cpu2.batches.largest})`,
         `stored ${stored.checkIns} check-ins of ${stored.tickets} distinct tickets (expected ${expected}), ${stored.touchpoints} check-in touchpoints, ${stored.withoutTouchpoint} check-ins without one: ${ok ? "exactly one per ticket" : "MISMATCH"}`,
       ].join("\n  "),
     );
@@ -358,7 +438,7 @@ async function runOne(label: string, target: string) {
 
 async function main() {
   const serveAt = args.indexOf("--serve");
-  if (serveAt >= 0) return serveChild(args[serveAt + 1]!);
+  if (serveAt >= 0) return serveChild(args[serveAt + 1]!, Number(args[serveAt + 2]));
   const results: string[] = [];
   let allStored = true;
   const verdict = (met: boolean) => (met ? "met" : "NOT met");

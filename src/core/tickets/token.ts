@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 
 /**
  * Signed tokens carried by QR codes and links. Layout (53 bytes, then a 64-byte Ed25519 signature over them):
@@ -114,6 +114,14 @@ export function verifyToken(token: string, publicKey: KeyObject, options: Verify
     return { ok: false, reason: "revoked", message: "this ticket was cancelled", claims };
   }
   return { ok: true, claims };
+}
+
+/**
+ * The digest a code is recorded under when it is issued: SHA-256 of the code, base64url. A presented code with the
+ * recorded digest is the very code that was signed, so a server that recorded it need not check the signature again.
+ */
+export function tokenDigest(code: string): string {
+  return createHash("sha256").update(code.trim()).digest("base64url");
 }
 
 const publicKeys = new Map<string, KeyObject>();

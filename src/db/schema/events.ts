@@ -199,6 +199,12 @@ export const tickets = pgTable(
     expiresAt: ts("expires_at").notNull(),
     revokedAt: ts("revoked_at"),
     revokedReason: text("revoked_reason"),
+    /**
+     * SHA-256 (base64url) of the ticket code as issued. A scanned code that hashes to it is the code the server
+     * signed, so check-in need not check its signature again; a code without it (or another code for the same ticket)
+     * is checked by its signature.
+     */
+    codeDigest: text("code_digest"),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),

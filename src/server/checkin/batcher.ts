@@ -119,7 +119,10 @@ export class CheckinBatcher {
     written.largest = Math.max(written.largest, all.length);
     try {
       const results = await this.db.withOrg(orgId, (tx) =>
-        processScans(tx, orgId, all, this.now(), { lockPeople: this.db.kind === "postgres" }),
+        processScans(tx, orgId, all, this.now(), {
+          lockPeople: this.db.kind === "postgres",
+          run: this.db.run,
+        }),
       );
       let at = 0;
       for (const p of batch) {

@@ -1,17 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { decodeToken } from "../../core/tickets/index.ts";
-import { rows, type Tx } from "../../db/client.ts";
+import { decodeToken, tokenDigest } from "../../core/tickets/index.ts";
+import { type Database, rows, type Tx } from "../../db/client.ts";
+import { bound, type Statement, type StatementValue, statement } from "../../db/statements.ts";
 import { localClock } from "../events/time-zone.ts";
 import type { Scan, ScanResult } from "./scan.ts";
-import { noKeyVerdict, rememberPublicKey, type Verdict, verifyTicketCode } from "./verify-scans.ts";
+import {
+  noKeyVerdict,
+  rememberPublicKey,
+  type Verdict,
+  verdictOnIssuedCode,
+  verifyTicketCode,
+} from "./verify-scans.ts";
 
 export interface ScanRequest {
   eventId: string;
   scan: Scan;
   userId: string;
-  /** The ticket code's verdict, being checked since the scan arrived (`verifyTicketCode`); else checked here. */
-  verdict?: Verdict | Promise<Verdict>;
 }
 
 /** A PostgreSQL array literal for one bound parameter (one parameter, whatever the batch size). */
@@ -51,6 +56,8 @@ interface Lookup {
     eventId: string;
     name: string;
     email: string | null;
+    /** The digest of the code issued for the ticket (`tickets.code_digest`), if recorded. */
+    digest: string | null;
   }[];
   people: {
     id: string;
@@ -79,26 +86,98 @@ function parsed<T>(value: T | string): T {
 // organization's tickets, people and check-ins: each batch read the whole event, and the cost grew with the crowd.
 
 /**
+ * The batch's look-up ($1 the organization; arrays: $2 events, $3 sessions, $4 nonces, $5 ticket ids, $6 people found
+ * by name, $7 everyone the batch names): the events, replayed nonces, tickets, people and each person's current state
+ * as JSON.
+ */
+const lookupStatement = statement(
+  "checkin_lookup",
+  `select
+    coalesce((select json_agg(json_build_object('id', e.id, 'timeZone', e.time_zone, 'publicKey', e.ticket_public_key,
+        'sessions', coalesce((select json_agg(s.id) from event_sessions s where s.org_id = $1 and s.event_id = e.id
+          and s.id = any($3::uuid[])), '[]')))
+      from events e where e.org_id = $1 and e.id = any($2::uuid[])), '[]') as events,
+    coalesce((select json_agg(json_build_object('nonce', c.scan_nonce, 'personId', c.person_id, 'direction', c.direction,
+        'at', c.occurred_at, 'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
+      from unnest($4::text[]) as n(nonce)
+      cross join lateral (select c.scan_nonce, c.person_id, c.direction, c.occurred_at from check_ins c
+        where c.org_id = $1 and c.scan_nonce = n.nonce limit 1) c
+      cross join lateral (select p.first_name, p.last_name from people p
+        where p.org_id = $1 and p.id = c.person_id limit 1) p), '[]') as replayed,
+    coalesce((select json_agg(json_build_object('id', t.id, 'revoked', t.revoked_at is not null, 'personId', r.person_id,
+        'accountId', p.account_id, 'status', r.status, 'eventId', t.event_id, 'email', p.email, 'digest', t.code_digest,
+        'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
+      from unnest($5::uuid[]) as tid(id)
+      cross join lateral (select t.id, t.revoked_at, t.event_id, t.registration_id, t.code_digest from tickets t
+        where t.org_id = $1 and t.id = tid.id limit 1) t
+      cross join lateral (select r.person_id, r.status from registrations r
+        where r.org_id = $1 and r.id = t.registration_id limit 1) r
+      cross join lateral (select p.email, p.first_name, p.last_name, p.account_id from people p
+        where p.org_id = $1 and p.id = r.person_id limit 1) p), '[]') as tickets,
+    coalesce((select json_agg(json_build_object('id', p.id,
+        'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')), 'email', p.email,
+        'accountId', p.account_id,
+        'registered', (select string_agg(ev.id::text, ',') from unnest($2::uuid[]) as ev(id)
+          where exists (select 1 from registrations r where r.org_id = $1 and r.event_id = ev.id
+            and r.person_id = p.id and r.status = 'registered'))))
+      from unnest($6::uuid[]) as sid(id)
+      cross join lateral (select p.id, p.email, p.first_name, p.last_name, p.account_id from people p
+        where p.org_id = $1 and p.id = sid.id limit 1) p), '[]') as people,
+    coalesce((select json_agg(x) from unnest($7::uuid[]) as pid(id) cross join unnest($2::uuid[]) as ev(id)
+      cross join lateral (
+        select distinct on (c.session_id) c.event_id as "eventId", c.person_id as "personId",
+          c.session_id as "sessionId", c.direction, c.occurred_at as at
+        from check_ins c
+        where c.org_id = $1 and c.event_id = ev.id and c.person_id = pid.id
+        order by c.session_id, c.occurred_at desc, c.created_at desc) x), '[]') as state`,
+);
+
+/**
+ * The batch's check-ins, then one touchpoint per check-in actually inserted, keyed by the nonce, so that a replay can
+ * never add a second ($1 the organization, $2 the rows as JSON).
+ */
+const recordStatement = statement(
+  "checkin_record",
+  `with v as (
+      select * from jsonb_to_recordset($2::jsonb) as v(id uuid, nonce text, event_id uuid,
+        session_id uuid, person_id uuid, account_id uuid, ticket_id uuid, direction text, method text, device_id text,
+        at timestamptz, kind text, meta jsonb)),
+    ins as (
+      insert into check_ins (org_id, id, event_id, session_id, person_id, ticket_id, direction, method, scan_nonce,
+        device_id, occurred_at)
+      select $1::uuid, id, event_id, session_id, person_id, ticket_id, direction, method, nonce, device_id, at from v
+      on conflict (org_id, scan_nonce) do nothing
+      returning scan_nonce)
+    insert into touchpoints (org_id, source, external_id, occurred_at, channel, kind, online, person_id, account_id,
+      event_id, session_id, metadata)
+    select $1::uuid, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, v.person_id, v.account_id,
+      v.event_id, v.session_id, v.meta
+    from v join ins on ins.scan_nonce = v.nonce
+    on conflict (org_id, source, external_id) do nothing`,
+);
+
+/**
  * Records a batch of scans in one transaction with two statements whatever the batch size (three on PostgreSQL,
  * which first takes per-person locks): one look-up returning the events, replayed nonces, tickets, people and each
  * person's current state as JSON, and one insert of check-ins and their touchpoints from a JSON parameter. Codes
- * are looked up by their claims and then judged by their verdict (checked on arrival, or here), so a forged code's
- * look-up is simply unused. Decisions are made in order in memory. The rules: a replayed nonce returns its original
- * answer and adds nothing; an entry while already inside answers "already checked in at 09:14" (the event's clock)
- * and adds nothing; an exit needs an entry first, and reports the minutes since it.
+ * are looked up by their claims and then judged, by the digest recorded when the ticket was issued or else by the
+ * signature, so a forged code's look-up is simply unused. Decisions are made in order in memory. The rules: a
+ * replayed nonce returns its original answer and adds nothing; an entry while already inside answers "already
+ * checked in at 09:14" (the event's clock) and adds nothing; an exit needs an entry first, and reports the minutes
+ * since it. Both statements go through `run` (`Database.run`: prepared once on the embedded database).
  */
 export async function processScans(
   tx: Tx,
   orgId: string,
   requests: readonly ScanRequest[],
   now: Date,
-  options: { lockPeople?: boolean } = {},
+  options: { lockPeople?: boolean; run?: Database["run"] } = {},
 ): Promise<ScanResult[]> {
+  const run = options.run ?? runBound;
   const eventIds = [...new Set(requests.map((r) => r.eventId))].sort();
   const sessionIds = [...new Set(requests.map((r) => r.scan.sessionId).filter((s): s is string => !!s))];
 
-  // Whose codes these claim to be, read without the signature (judged below, or already being judged on the thread
-  // pool): what to look up.
+  // Whose codes these claim to be, read without the signature (judged after the look-up): what to look up.
   const claimed = requests.map((r): { ticketId?: string; personId: string } | undefined => {
     if (!r.scan.ticket) return { personId: r.scan.personId! };
     const claims = decodeToken(r.scan.ticket.trim());
@@ -123,46 +202,15 @@ export async function processScans(
     );
   }
 
-  const [found] = await rows<{ [K in keyof Lookup]: Lookup[K] | string }>(
-    tx,
-    sql`select
-      coalesce((select json_agg(json_build_object('id', e.id, 'timeZone', e.time_zone, 'publicKey', e.ticket_public_key,
-          'sessions', coalesce((select json_agg(s.id) from event_sessions s where s.org_id = ${orgId} and s.event_id = e.id
-            and s.id = any(${pgArray(sessionIds)}::uuid[])), '[]')))
-        from events e where e.org_id = ${orgId} and e.id = any(${pgArray(eventIds)}::uuid[])), '[]') as events,
-      coalesce((select json_agg(json_build_object('nonce', c.scan_nonce, 'personId', c.person_id, 'direction', c.direction,
-          'at', c.occurred_at, 'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
-        from unnest(${pgArray(nonces)}::text[]) as n(nonce)
-        cross join lateral (select c.scan_nonce, c.person_id, c.direction, c.occurred_at from check_ins c
-          where c.org_id = ${orgId} and c.scan_nonce = n.nonce limit 1) c
-        cross join lateral (select p.first_name, p.last_name from people p
-          where p.org_id = ${orgId} and p.id = c.person_id limit 1) p), '[]') as replayed,
-      coalesce((select json_agg(json_build_object('id', t.id, 'revoked', t.revoked_at is not null, 'personId', r.person_id,
-          'accountId', p.account_id, 'status', r.status, 'eventId', t.event_id, 'email', p.email,
-          'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))))
-        from unnest(${pgArray(ticketIds)}::uuid[]) as tid(id)
-        cross join lateral (select t.id, t.revoked_at, t.event_id, t.registration_id from tickets t
-          where t.org_id = ${orgId} and t.id = tid.id limit 1) t
-        cross join lateral (select r.person_id, r.status from registrations r
-          where r.org_id = ${orgId} and r.id = t.registration_id limit 1) r
-        cross join lateral (select p.email, p.first_name, p.last_name, p.account_id from people p
-          where p.org_id = ${orgId} and p.id = r.person_id limit 1) p), '[]') as tickets,
-      coalesce((select json_agg(json_build_object('id', p.id,
-          'name', trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')), 'email', p.email,
-          'accountId', p.account_id,
-          'registered', (select string_agg(r.event_id::text, ',') from registrations r where r.org_id = ${orgId}
-            and r.person_id = p.id and r.event_id = any(${pgArray(eventIds)}::uuid[]) and r.status = 'registered')))
-        from unnest(${pgArray(searchedIds)}::uuid[]) as sid(id)
-        cross join lateral (select p.id, p.email, p.first_name, p.last_name, p.account_id from people p
-          where p.org_id = ${orgId} and p.id = sid.id limit 1) p), '[]') as people,
-      coalesce((select json_agg(x) from unnest(${pgArray(personIds)}::uuid[]) as pid(id)
-        cross join lateral (
-          select distinct on (c.event_id, c.session_id) c.event_id as "eventId", c.person_id as "personId",
-            c.session_id as "sessionId", c.direction, c.occurred_at as at
-          from check_ins c
-          where c.org_id = ${orgId} and c.event_id = any(${pgArray(eventIds)}::uuid[]) and c.person_id = pid.id
-          order by c.event_id, c.session_id, c.occurred_at desc, c.created_at desc) x), '[]') as state`,
-  );
+  const [found] = await run<{ [K in keyof Lookup]: Lookup[K] | string }>(tx, lookupStatement, [
+    orgId,
+    pgArray(eventIds),
+    pgArray(sessionIds),
+    pgArray(nonces),
+    pgArray(ticketIds),
+    pgArray(searchedIds),
+    pgArray(personIds),
+  ]);
   const events = new Map(parsed(found!.events).map((e) => [e.id, e]));
   const sessions = new Map<string, string>();
   for (const e of events.values()) {
@@ -170,22 +218,27 @@ export async function processScans(
     if (e.publicKey) rememberPublicKey(orgId, e.id, e.publicKey);
   }
 
-  // The verdicts: the event and session first, then the code (checked on arrival, or now on the thread pool).
+  const tickets = new Map(parsed(found!.tickets).map((t) => [t.id, t]));
+  // The verdicts: the event and session first, then the code. A code whose digest is the one recorded when its
+  // ticket was issued is that very code, signed by the server; any other is checked by its signature on the thread
+  // pool.
   const verdicts = await Promise.all(
-    requests.map((r): Verdict | Promise<Verdict> => {
+    requests.map((r, i): Verdict | Promise<Verdict> => {
       const event = events.get(r.eventId);
       if (!event) return { kind: "reject", reason: "unknown_event", message: "no such event" };
       if (r.scan.sessionId && sessions.get(r.scan.sessionId) !== r.eventId) {
         return { kind: "reject", reason: "unknown_session", message: "no such session in this event" };
       }
       if (!r.scan.ticket) return { kind: "person", personId: r.scan.personId! };
-      if (r.verdict) return r.verdict;
+      const digest = claimed[i]?.ticketId ? tickets.get(claimed[i]!.ticketId!)?.digest : null;
+      if (digest && digest === tokenDigest(r.scan.ticket)) {
+        return verdictOnIssuedCode(r.scan.ticket, r.eventId, now);
+      }
       if (!event.publicKey) return noKeyVerdict;
       return verifyTicketCode(r.scan.ticket, event.publicKey, r.eventId, now);
     }),
   );
   const replayed = new Map(parsed(found!.replayed).map((r) => [r.nonce, r]));
-  const tickets = new Map(parsed(found!.tickets).map((t) => [t.id, t]));
   const people = new Map<string, PersonInfo>();
   for (const t of tickets.values()) {
     const known = people.get(t.personId);
@@ -350,28 +403,14 @@ export async function processScans(
       kind: c.sessionId ? `session_${c.direction}` : c.direction === "entry" ? "check_in" : "check_out",
       meta: { method: c.method, ...(c.minutes !== null ? { minutes: c.minutes } : {}) },
     }));
-    // One statement: the check-ins, then one touchpoint per check-in actually inserted, keyed by the nonce, so a
-    // replay can never add a second.
-    await tx.execute(
-      sql`with v as (
-            select * from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as v(id uuid, nonce text, event_id uuid,
-              session_id uuid, person_id uuid, account_id uuid, ticket_id uuid, direction text, method text, device_id text,
-              at timestamptz, kind text, meta jsonb)),
-          ins as (
-            insert into check_ins (org_id, id, event_id, session_id, person_id, ticket_id, direction, method, scan_nonce,
-              device_id, occurred_at)
-            select ${orgId}, id, event_id, session_id, person_id, ticket_id, direction, method, nonce, device_id, at from v
-            on conflict (org_id, scan_nonce) do nothing
-            returning scan_nonce)
-          insert into touchpoints (org_id, source, external_id, occurred_at, channel, kind, online, person_id, account_id,
-            event_id, session_id, metadata)
-          select ${orgId}, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, v.person_id, v.account_id,
-            v.event_id, v.session_id, v.meta
-          from v join ins on ins.scan_nonce = v.nonce
-          on conflict (org_id, source, external_id) do nothing`,
-    );
+    await run(tx, recordStatement, [orgId, JSON.stringify(payload)]);
   }
   return results;
+}
+
+/** Runs a statement with bound parameters (as on a server), for callers that have no `Database.run`. */
+function runBound<T>(tx: Tx, statement: Statement, values: readonly StatementValue[]): Promise<T[]> {
+  return rows<T>(tx, bound(statement, values));
 }
 
 function stateKey(eventId: string, personId: string, sessionId: string | null): string {

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { signToken } from "../../core/tickets/index.ts";
+import { signToken, tokenDigest } from "../../core/tickets/index.ts";
 import { rows, type Tx } from "../../db/client.ts";
 import { enqueueEmail } from "../../jobs/enqueue-email.ts";
 import { localDateTime } from "../events/time-zone.ts";
@@ -28,29 +29,30 @@ export async function ticketFor(
   personId: string,
 ): Promise<{ ticketId: string; token: string }> {
   const keys = await eventKeys(tx, orgId, event.id);
-  const [live] = await rows<{ id: string; expires_at: Date | string }>(
+  const [live] = await rows<{ id: string; expires_at: Date | string; code_digest: string | null }>(
     tx,
-    sql`select id, expires_at from tickets where org_id = ${orgId} and registration_id = ${registrationId}
+    sql`select id, expires_at, code_digest from tickets where org_id = ${orgId} and registration_id = ${registrationId}
           and revoked_at is null order by issued_at desc limit 1`,
   );
-  let ticketId: string;
-  let expiresAt: Date;
-  if (live) {
-    ticketId = live.id;
-    expiresAt = new Date(live.expires_at);
-  } else {
-    expiresAt = new Date(event.endsAt.getTime() + VALID_AFTER_END_MS);
-    const [row] = await rows<{ id: string }>(
-      tx,
-      sql`insert into tickets (org_id, event_id, registration_id, expires_at)
-          values (${orgId}, ${event.id}, ${registrationId}, ${expiresAt.toISOString()}::timestamptz) returning id`,
-    );
-    ticketId = row!.id;
-  }
+  const ticketId = live?.id ?? randomUUID();
+  const expiresAt = live ? new Date(live.expires_at) : new Date(event.endsAt.getTime() + VALID_AFTER_END_MS);
+  // Ed25519 signatures are deterministic: a live ticket's code is the same every time it is sent.
   const token = signToken(
     { kind: "ticket", id: ticketId, eventId: event.id, subjectId: personId, expiresAt },
     keys.privateKey,
   );
+  const digest = tokenDigest(token);
+  if (!live) {
+    await tx.execute(
+      sql`insert into tickets (org_id, id, event_id, registration_id, expires_at, code_digest)
+          values (${orgId}, ${ticketId}, ${event.id}, ${registrationId}, ${expiresAt.toISOString()}::timestamptz, ${digest})`,
+    );
+  } else if (live.code_digest !== digest) {
+    // A ticket issued before codes were recorded: record it now, so that check-in knows it without its signature.
+    await tx.execute(
+      sql`update tickets set code_digest = ${digest} where org_id = ${orgId} and id = ${ticketId}`,
+    );
+  }
   return { ticketId, token };
 }
 
