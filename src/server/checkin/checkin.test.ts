@@ -208,6 +208,21 @@ describe("knowing a ticket's code", () => {
   });
 });
 
+describe("bad scans", () => {
+  it("refuses a NUL character in a scan's text with a 400 that names the field", async () => {
+    const event = await publishedEvent(app, headers);
+    const res = await app.request(`/api/events/${event.id}/check-ins`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ scans: [{ nonce: "kiosk-1\u0000-0001", personId: admin.userId }] }),
+    });
+    expect(res.status).toBe(400);
+    const body = JSON.stringify(await res.json());
+    expect(body).toContain("nonce");
+    expect(body).toContain("NUL");
+  });
+});
+
 describe("session check-in", () => {
   it("pairs entry and exit into minutes in session, and refuses an exit without an entry", async () => {
     clock = new Date("2030-03-01T10:00:00Z");

@@ -1,11 +1,19 @@
 import { z } from "@hono/zod-openapi";
 
+/** Text a scanner or kiosk sends: no NUL character, which no database text can hold. */
+const scanText = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes("\0"), "must not contain a NUL character");
+
 export const scanSchema = z
   .object({
     /** Made by the kiosk for each scan; a replay of the same scan carries the same nonce and counts once. */
-    nonce: z.string().min(8).max(100),
+    nonce: scanText(8, 100),
     /** The QR / wedge code. Either this or personId (search by name). */
-    ticket: z.string().min(1).max(400).optional(),
+    ticket: scanText(1, 400).optional(),
     personId: z.uuid().optional(),
     /** Null or absent: the door. */
     sessionId: z.uuid().nullable().optional(),
@@ -13,7 +21,7 @@ export const scanSchema = z
     method: z.enum(["qr", "wedge", "search"]).default("qr"),
     /** When the kiosk saw the scan (it may replay it later from its offline queue). */
     occurredAt: z.iso.datetime({ offset: true }).optional(),
-    deviceId: z.string().max(100).optional(),
+    deviceId: scanText(0, 100).optional(),
   })
   .strict()
   .refine((s) => (s.ticket ? !s.personId : !!s.personId), {
