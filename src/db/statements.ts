@@ -8,6 +8,12 @@ import { type SQL, sql } from "drizzle-orm";
 export interface Statement {
   readonly name: string;
   readonly text: string;
+  /** The text between placeholders (one more piece than placeholders), split once when the statement is made. */
+  readonly pieces: readonly string[];
+  /** The value number of each placeholder, in order of appearance. */
+  readonly slots: readonly number[];
+  /** The highest placeholder number: how many values a run takes. */
+  readonly arity: number;
 }
 
 /** A value for a placeholder: text (arrays as PostgreSQL array literals, JSON as its text) or null. */
@@ -18,26 +24,30 @@ const PLACEHOLDER = /\$(\d+)/g;
 
 export function statement(name: string, text: string): Statement {
   if (!NAME.test(name)) throw new Error(`statement name "${name}": lower-case letters, digits and _ only`);
-  return { name, text };
+  const pieces: string[] = [];
+  const slots: number[] = [];
+  let from = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    pieces.push(text.slice(from, match.index));
+    slots.push(Number(match[1]));
+    from = match.index + match[0].length;
+  }
+  pieces.push(text.slice(from));
+  return { name, text, pieces, slots, arity: Math.max(0, ...slots) };
 }
 
 /** The statement with its placeholders bound to the values, as one query with parameters. */
 export function bound(statement: Statement, values: readonly StatementValue[]): SQL {
-  const chunks: SQL[] = [];
-  let from = 0;
-  for (const match of statement.text.matchAll(PLACEHOLDER)) {
-    chunks.push(sql.raw(statement.text.slice(from, match.index)));
-    chunks.push(sql`${valueAt(statement, values, Number(match[1]))}`);
-    from = match.index + match[0].length;
-  }
-  chunks.push(sql.raw(statement.text.slice(from)));
+  const chunks: SQL[] = [sql.raw(statement.pieces[0]!)];
+  statement.slots.forEach((slot, i) => {
+    chunks.push(sql`${valueAt(statement, values, slot)}`, sql.raw(statement.pieces[i + 1]!));
+  });
   return sql.join(chunks);
 }
 
 /** `execute name(…)` with the values written as literals: EXECUTE takes no bound parameters. */
 export function execution(statement: Statement, values: readonly StatementValue[]): SQL {
-  const count = Math.max(0, ...[...statement.text.matchAll(PLACEHOLDER)].map((m) => Number(m[1])));
-  const literals = Array.from({ length: count }, (_, i) => {
+  const literals = Array.from({ length: statement.arity }, (_, i) => {
     const value = valueAt(statement, values, i + 1);
     return value === null ? "null" : literal(value);
   });

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { decodeToken, tokenDigest } from "../../core/tickets/index.ts";
-import { type Database, rows, type Tx } from "../../db/client.ts";
-import { bound, type Statement, type StatementValue, statement } from "../../db/statements.ts";
+import type { Database, Tx } from "../../db/client.ts";
+import { statement } from "../../db/statements.ts";
 import { localClock } from "../events/time-zone.ts";
 import type { Scan, ScanResult } from "./scan.ts";
 import {
@@ -171,9 +171,9 @@ export async function processScans(
   orgId: string,
   requests: readonly ScanRequest[],
   now: Date,
-  options: { lockPeople?: boolean; run?: Database["run"] } = {},
+  options: { lockPeople?: boolean; run: Database["run"] },
 ): Promise<ScanResult[]> {
-  const run = options.run ?? runBound;
+  const { run } = options;
   const eventIds = [...new Set(requests.map((r) => r.eventId))].sort();
   const sessionIds = [...new Set(requests.map((r) => r.scan.sessionId).filter((s): s is string => !!s))];
 
@@ -406,11 +406,6 @@ export async function processScans(
     await run(tx, recordStatement, [orgId, JSON.stringify(payload)]);
   }
   return results;
-}
-
-/** Runs a statement with bound parameters (as on a server), for callers that have no `Database.run`. */
-function runBound<T>(tx: Tx, statement: Statement, values: readonly StatementValue[]): Promise<T[]> {
-  return rows<T>(tx, bound(statement, values));
 }
 
 function stateKey(eventId: string, personId: string, sessionId: string | null): string {
