@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../core/stats/index.ts";
+import { createRng, percentileInterval } from "../../core/stats/index.ts";
 import {
   matchedSetOutcomes,
   restrictedMeanDaysSaved,
@@ -72,5 +72,62 @@ describe("days saved and velocity lift", () => {
     const alone = matchedSetOutcomes(still, [90], 60, { resamples: 50 });
     expect(alone.velocityLift.estimate).toBeNull();
     expect(alone.daysSaved[0]).toEqual(restrictedMeanDaysSaved(still, 90, { resamples: 50 }));
+  });
+
+  it("resamples a weighted Kaplan–Meier restricted mean, ties and sets drawn 0 times included", () => {
+    // The reference: each resample's set counts drawn as the product draws them, and the restricted mean of each side
+    // read the textbook way (rows grouped by time, controls weighing 1/k of their set's count).
+    const restricted = (rows: { days: number; moved: boolean; w: number }[], horizon: number): number => {
+      const total = rows.reduce((a, r) => a + r.w, 0);
+      const times = [...new Set(rows.filter((r) => r.days < horizon).map((r) => r.days))].sort(
+        (a, b) => a - b,
+      );
+      let atRisk = total;
+      let s = 1;
+      let last = 0;
+      let area = 0;
+      for (const t of times) {
+        area += s * (t - last);
+        last = t;
+        const here = rows.filter((r) => r.days === t);
+        const events = here.filter((r) => r.moved).reduce((a, r) => a + r.w, 0);
+        if (atRisk > 0 && events > 0) s *= 1 - events / atRisk;
+        atRisk -= here.reduce((a, r) => a + r.w, 0);
+      }
+      return area + s * (horizon - last);
+    };
+    const rng = createRng(23);
+    for (const k of [1, 2, 3]) {
+      // Whole days, so many rows share a time; a fifth never move.
+      const draw = () => {
+        const days = Math.min(100, Math.round(rng.exponential(1 / 35)));
+        return { days, moved: days < 100 && rng.next() < 0.8 };
+      };
+      const sets: TimedSet[] = Array.from({ length: 60 }, () => ({
+        treated: draw(),
+        controls: Array.from({ length: k }, draw),
+      }));
+      const horizon = 45;
+      const options = { resamples: 300, seed: 5 };
+      const got = restrictedMeanDaysSaved(sets, horizon, options);
+      const counts = new Int32Array(sets.length);
+      const side = (c: ArrayLike<number>) => ({
+        treated: sets.map((x, i) => ({ ...x.treated, w: c[i]! })),
+        controls: sets.flatMap((x, i) => x.controls.map((y) => ({ ...y, w: c[i]! / k }))),
+      });
+      const ones = side(new Int32Array(sets.length).fill(1));
+      expect(got.treatedMean).toBeCloseTo(restricted(ones.treated, horizon), 9);
+      expect(got.controlMean).toBeCloseTo(restricted(ones.controls, horizon), 9);
+      const draws = createRng(options.seed);
+      const samples = new Float64Array(options.resamples);
+      for (let r = 0; r < options.resamples; r++) {
+        draws.multinomialCounts(counts, sets.length);
+        const one = side(counts);
+        samples[r] = restricted(one.controls, horizon) - restricted(one.treated, horizon);
+      }
+      const { ci } = percentileInterval(samples, 0.95);
+      expect(got.ci![0]).toBeCloseTo(ci[0], 9);
+      expect(got.ci![1]).toBeCloseTo(ci[1], 9);
+    }
   });
 });
