@@ -4,6 +4,7 @@
  *   npx tsx bench/movement-product.ts [--opportunities 1000000] [--driver pglite|postgres|both] [--resamples 2000]
  *     [--keep]   (PostgreSQL: keep the database, to study its plans; drop it yourself)
  *     [--database <name>]   (PostgreSQL: time again on a database kept by an earlier run with the same size)
+ *     [--threads N]   (resample worker threads, as the server starts them by default; 0: the calling thread alone)
  *
  * It creates its own database (PGlite in memory; on PostgreSQL a fresh database on DATABASE_URL's server, dropped at
  * the end), loads one organization with COPY — accounts (5 opportunities each), opportunities with 6 stage changes
@@ -22,6 +23,7 @@ import { DAY_MS, measureMovementColumns } from "../src/core/movement/measure-mov
 import { createRng } from "../src/core/stats/prng.ts";
 import { type Database, openDatabase, rows } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
+import { resampleThreads, startResampleThreads } from "../src/server/compute/resample-threads.ts";
 import { analyzeRoundtableTable, roundtableMovement } from "../src/server/movement/roundtable-movement.ts";
 import {
   loadAccountTouches,
@@ -349,6 +351,10 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(" ")} on ${(await import("node:os")).cpus().length} cores`,
 );
+const threadsAsked = args.includes("--threads") ? Number(flag("threads", "0")) : undefined;
+if (threadsAsked !== 0)
+  await startResampleThreads(threadsAsked === undefined ? {} : { threads: threadsAsked });
+console.log(`bootstrap resamples on the calling thread and ${resampleThreads()} worker thread(s)`);
 let t0 = performance.now();
 const world = generate();
 console.log(

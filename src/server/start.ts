@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { migrationVersion } from "../db/migrate.ts";
 import { createApp } from "./app.ts";
+import { startResampleThreads } from "./compute/resample-threads.ts";
 
 export const webDist = join(dirname(fileURLToPath(import.meta.url)), "../../web/dist");
 
@@ -16,8 +17,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves the API and the built web app on the configured port (0 picks a free one). */
+/**
+ * Serves the API and the built web app on the configured port (0 picks a free one). Reports' bootstrap intervals are
+ * shared with worker threads, started here in the background (a report asked for before they are ready runs on the
+ * request thread alone, with the same result).
+ */
 export async function startServer(db: Database, config: Config, port = config.PORT): Promise<RunningServer> {
+  void startResampleThreads().catch(() => {});
   const app = createApp(
     { db, config, migrationVersion: await migrationVersion(db), now: () => new Date() },
     { webDir: existsSync(webDist) ? webDist : undefined },

@@ -11,7 +11,7 @@ import {
   readSample,
   type SurvivalSample,
 } from "./kaplan-meier.ts";
-import { createRng as createRngFor } from "./prng.ts";
+import { column, type ResampleKernel, type ResampleStep, resample } from "./resampling.ts";
 
 /** Days at which "moved by day h" is reported unless the caller says otherwise. */
 export const DEFAULT_HORIZONS = [14, 30, 60, 90] as const;
@@ -229,23 +229,25 @@ function run(d: Design, options: CompareSurvivalOptions): SurvivalComparison {
   summarize(d.treated, ones(d.treatedOwners), tTotal, d.horizons, tOut);
   summarize(d.control, ones(d.controlOwners), cTotal, d.horizons, cOut);
 
-  const rng = createRngFor(opts.seed);
-  const wT = new Int32Array(d.treatedOwners);
-  const wC = d.shared ? wT : new Int32Array(d.controlOwners);
-  const tSample = new Float64Array(H + 1);
-  const cSample = new Float64Array(H + 1);
-  const medianSamples = new Float64Array(B);
-  const probabilitySamples = d.horizons.map(() => new Float64Array(B));
-  for (let b = 0; b < B; b++) {
-    // Each owner is drawn as often as it has observations per owner, so the group totals stay fixed.
-    rng.multinomialCounts(wT, wT.length);
-    if (!d.shared) rng.multinomialCounts(wC, wC.length);
-    summarize(d.treated, wT, tTotal, d.horizons, tSample);
-    summarize(d.control, wC, cTotal, d.horizons, cSample);
-    medianSamples[b] = medianDiff(tSample[0]!, cSample[0]!);
-    // P_t − P_c = (1 − S_t) − (1 − S_c) = S_c − S_t
-    for (let i = 0; i < H; i++) probabilitySamples[i]![b] = cSample[1 + i]! - tSample[1 + i]!;
-  }
+  const values = resample({
+    kernel: SURVIVAL_RESAMPLE_KERNEL,
+    input: {
+      treated: d.treated,
+      control: d.control,
+      tTotal,
+      cTotal,
+      horizons: d.horizons,
+      shared: d.shared,
+    },
+    // Each owner is drawn as often as there are owners, so the group totals stay fixed.
+    draws: d.shared ? [d.treatedOwners] : [d.treatedOwners, d.controlOwners],
+    resamples: B,
+    seed: opts.seed,
+    width: H + 1,
+    work: tTotal + cTotal,
+  });
+  const medianSamples = column(values, H + 1, 0);
+  const probabilitySamples = d.horizons.map((_, i) => column(values, H + 1, 1 + i));
 
   const { tTime, tEvent, cTime, cEvent } = d.raw;
   const sumOf = (a: Uint8Array): number => a.reduce((x, y) => x + y, 0);
@@ -285,6 +287,42 @@ function run(d: Design, options: CompareSurvivalOptions): SurvivalComparison {
   }
   return result;
 }
+
+/** What a survival resample reads: both groups sorted by time, their weight totals, the horizons. */
+export interface SurvivalResampleInput {
+  treated: SortedGroup;
+  control: SortedGroup;
+  tTotal: number;
+  cTotal: number;
+  horizons: readonly number[];
+  /** Matched sets: one count array weighs both groups; otherwise each group draws its own. */
+  shared: boolean;
+}
+
+/**
+ * One resample of the survival comparison: the median difference, then treated − control probability of the event by
+ * each horizon (S_c − S_t).
+ */
+export function survivalResampleStep(input: SurvivalResampleInput): ResampleStep {
+  const { treated, control, tTotal, cTotal, horizons, shared } = input;
+  const H = horizons.length;
+  const tSample = new Float64Array(H + 1);
+  const cSample = new Float64Array(H + 1);
+  return (counts, out, at) => {
+    const wT = counts[0]!;
+    summarize(treated, wT, tTotal, horizons, tSample);
+    summarize(control, shared ? wT : counts[1]!, cTotal, horizons, cSample);
+    out[at] = medianDiff(tSample[0]!, cSample[0]!);
+    // P_t − P_c = (1 − S_t) − (1 − S_c) = S_c − S_t
+    for (let i = 0; i < H; i++) out[at + 1 + i] = cSample[1 + i]! - tSample[1 + i]!;
+  };
+}
+
+export const SURVIVAL_RESAMPLE_KERNEL: ResampleKernel<SurvivalResampleInput> = {
+  module: import.meta.url,
+  name: "survivalResampleStep",
+  prepare: survivalResampleStep,
+};
 
 const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
 

@@ -40,4 +40,16 @@ describe("createRng", () => {
   it("rejects a non-integer seed", () => {
     expect(() => createRng(1.5)).toThrowError(/seed/);
   });
+
+  it("skips exactly as many draws as it is told", () => {
+    for (const steps of [0, 1, 5, 1_000]) {
+      const a = createRng(42);
+      const b = createRng(42);
+      for (let i = 0; i < steps; i++) a.nextUint32();
+      b.skip(steps);
+      expect(Array.from({ length: 4 }, () => b.nextUint32())).toEqual(
+        Array.from({ length: 4 }, () => a.nextUint32()),
+      );
+    }
+  });
 });

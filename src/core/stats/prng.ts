@@ -23,6 +23,8 @@ export interface Rng {
    * [0, counts.length). Equivalent to `draws` calls of int(counts.length), in the same order, only faster.
    */
   multinomialCounts(counts: Int32Array, draws: number): void;
+  /** Moves the stream on by `steps` 32-bit draws, as that many calls of nextUint32 would, without returning them. */
+  skip(steps: number): void;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -114,6 +116,26 @@ class Xoshiro128 implements Rng {
       s2 ^= t;
       s3 = rotl(s3, 11);
       counts[Math.floor((r / TWO_POW_32) * n)]! += 1;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
+  skip(steps: number): void {
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < steps; i++) {
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
     }
     this.s0 = s0;
     this.s1 = s1;

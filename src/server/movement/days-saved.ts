@@ -1,6 +1,7 @@
 import { AppError } from "../../core/errors.ts";
 import { measureMovement, type OpportunityHistory } from "../../core/movement/index.ts";
-import { createRng, DEFAULT_RESAMPLES, percentileInterval } from "../../core/stats/index.ts";
+import { DEFAULT_RESAMPLES, percentileInterval } from "../../core/stats/index.ts";
+import { column, type ResampleKernel, type ResampleStep, resample } from "../../core/stats/resampling.ts";
 
 /** A number with its interval, or no number and why. */
 export interface Interval {
@@ -106,12 +107,73 @@ type VelocityLift = Interval & {
 };
 type BootOptions = { resamples?: number; seed?: number; level?: number };
 
-/**
- * A statistic over matched sets: its resampled value from set counts (null when it is not resampled), and the
- * result from the resampled values.
- */
+type SortedRows = ReturnType<typeof sortGroup>;
+
+/** A statistic resampled over matched sets, as data: one thread or another computes it from the same input. */
+type MatchedStatistic =
+  | {
+      kind: "days_saved";
+      /** Attending deals and controls sorted by days, read up to their cuts (the rows before the horizon). */
+      t: SortedRows;
+      c: SortedRows;
+      tCut: number;
+      cCut: number;
+      sets: number;
+      horizon: number;
+    }
+  | {
+      kind: "lift";
+      /** The sets with a mover on either side (only they enter the statistic), and per such set, in that order:
+       * sum and count of treated movers' days, and of control movers' days weighted 1/k. */
+      active: Int32Array;
+      ts: Float64Array;
+      tn: Float64Array;
+      cs: Float64Array;
+      cn: Float64Array;
+    };
+
+/** Read once per resample over every active set: no branch on the set's count (a set drawn 0 times adds +0). */
+function liftValue(l: Extract<MatchedStatistic, { kind: "lift" }>, weights: ArrayLike<number>): number {
+  const { ts, tn, cs, cn, active } = l;
+  let a = 0;
+  let an = 0;
+  let b = 0;
+  let bn = 0;
+  for (let j = 0; j < active.length; j++) {
+    const w = weights[active[j]!]!;
+    a += w * ts[j]!;
+    an += w * tn[j]!;
+    b += w * cs[j]!;
+    bn += w * cn[j]!;
+  }
+  return an > 0 && bn > 0 && b > 0 ? 1 - a / an / (b / bn) : Number.NaN;
+}
+
+function statisticValue(x: MatchedStatistic, counts: ArrayLike<number>): number {
+  return x.kind === "lift"
+    ? liftValue(x, counts)
+    : restrictedMean(x.c, counts, x.cCut, x.sets, x.horizon) -
+        restrictedMean(x.t, counts, x.tCut, x.sets, x.horizon);
+}
+
+/** One resample of several statistics over the same set counts. */
+export function matchedStatisticsStep(input: { statistics: MatchedStatistic[] }): ResampleStep {
+  const { statistics } = input;
+  return (counts, out, at) => {
+    const c = counts[0]!;
+    for (let j = 0; j < statistics.length; j++) out[at + j] = statisticValue(statistics[j]!, c);
+  };
+}
+
+export const MATCHED_STATISTICS_KERNEL: ResampleKernel<{ statistics: MatchedStatistic[] }> = {
+  module: import.meta.url,
+  name: "matchedStatisticsStep",
+  prepare: matchedStatisticsStep,
+};
+
+/** A statistic over matched sets (null when it is not resampled), and its result from the resampled values. */
 interface Resampled<T> {
-  sample: ((counts: Int32Array) => number) | null;
+  statistic: MatchedStatistic | null;
   finish: (samples: Float64Array) => T;
 }
 
@@ -122,24 +184,33 @@ interface Resampled<T> {
  */
 function resampleTogether<T>(n: number, plans: readonly Resampled<T>[], options: BootOptions): T[] {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const active = plans.filter((p) => p.sample !== null);
-  const samples = active.map(() => new Float64Array(resamples));
-  if (active.length > 0) {
-    const rng = createRng(options.seed ?? 1);
-    const counts = new Int32Array(n);
-    for (let r = 0; r < resamples; r++) {
-      rng.multinomialCounts(counts, n);
-      for (let j = 0; j < active.length; j++) samples[j]![r] = active[j]!.sample!(counts);
-    }
+  const statistics = plans.flatMap((p) => (p.statistic ? [p.statistic] : []));
+  let values: Float64Array = new Float64Array(0);
+  if (statistics.length > 0) {
+    let work = 0;
+    for (const x of statistics) work += x.kind === "lift" ? x.active.length : x.tCut + x.cCut;
+    values = resample({
+      kernel: MATCHED_STATISTICS_KERNEL,
+      input: { statistics },
+      draws: [n],
+      resamples,
+      seed: options.seed ?? 1,
+      width: statistics.length,
+      work,
+    });
   }
-  return plans.map((p) => p.finish(p.sample ? samples[active.indexOf(p)]! : new Float64Array(0)));
+  return plans.map((p) =>
+    p.finish(
+      p.statistic ? column(values, statistics.length, statistics.indexOf(p.statistic)) : new Float64Array(0),
+    ),
+  );
 }
 
 function daysSavedPlan(sets: readonly TimedSet[], horizonDays: number, level: number): Resampled<DaysSaved> {
   if (!(horizonDays > 0)) throw new AppError("validation", "horizonDays must be positive", "horizonDays");
   if (sets.length === 0)
     return {
-      sample: null,
+      statistic: null,
       finish: () => ({
         estimate: null,
         ci: null,
@@ -166,8 +237,7 @@ function daysSavedPlan(sets: readonly TimedSet[], horizonDays: number, level: nu
   const controlMean = restrictedMean(c, ones, cCut, n, horizonDays);
   const estimate = controlMean - treatedMean;
   return {
-    sample: (counts) =>
-      restrictedMean(c, counts, cCut, n, horizonDays) - restrictedMean(t, counts, tCut, n, horizonDays),
+    statistic: { kind: "days_saved", t, c, tCut, cCut, sets: n, horizon: horizonDays },
     finish: (samples) => {
       const { ci } = percentileInterval(samples, level);
       return { estimate, ci, horizonDays, treatedMean, controlMean, sets: n };
@@ -198,29 +268,22 @@ function liftPlan(sets: readonly TimedSet[], windowDays: number, level: number):
       }
     }
   });
-  // Only sets with a mover (on either side) enter the statistic.
   const active: number[] = [];
   for (let i = 0; i < n; i++) if (tn[i]! > 0 || cn[i]! > 0) active.push(i);
-  const stat = (weights: ArrayLike<number>): number => {
-    let a = 0;
-    let an = 0;
-    let b = 0;
-    let bn = 0;
-    for (const i of active) {
-      const w = weights[i]!;
-      if (w === 0) continue;
-      a += w * ts[i]!;
-      an += w * tn[i]!;
-      b += w * cs[i]!;
-      bn += w * cn[i]!;
-    }
-    return an > 0 && bn > 0 && b > 0 ? 1 - a / an / (b / bn) : Number.NaN;
+  const pick = (xs: Float64Array) => Float64Array.from(active, (i) => xs[i]!);
+  const statistic = {
+    kind: "lift" as const,
+    active: Int32Array.from(active),
+    ts: pick(ts),
+    tn: pick(tn),
+    cs: pick(cs),
+    cn: pick(cn),
   };
-  const estimate = stat(new Float64Array(n).fill(1));
+  const estimate = liftValue(statistic, new Float64Array(n).fill(1));
   const base = { windowDays, treatedMovers, controlMovers };
   if (!Number.isFinite(estimate))
     return {
-      sample: null,
+      statistic: null,
       finish: () => ({
         ...base,
         estimate: null,
@@ -230,7 +293,7 @@ function liftPlan(sets: readonly TimedSet[], windowDays: number, level: number):
       }),
     };
   return {
-    sample: stat,
+    statistic,
     finish: (samples) => {
       const { ci, invalid } = percentileInterval(samples, level);
       return { ...base, estimate, ci: Number.isFinite(ci[0]) ? ci : null, invalidResamples: invalid };

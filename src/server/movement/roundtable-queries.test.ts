@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
 import { type Database, rows } from "../../db/client.ts";
-import { loadOpportunities, onePassHistories } from "./roundtable-queries.ts";
+import { loadOpportunities, onePassHistories, readHistories } from "./roundtable-queries.ts";
 import { DAY, uid, World } from "./test-world.ts";
 
 const T0 = new Date("2025-03-01T18:00:00Z");
@@ -80,5 +81,56 @@ describe("reading a whole pipeline's histories in one pass", () => {
     expect(plan).toMatch(/Index Only Scan using stage_changes_history_idx on stage_changes/);
     const stageRead = plan.slice(0, plan.indexOf("stage_changes_history_idx"));
     expect(stageRead.split("\n").slice(-3).join("\n")).not.toMatch(/Sort/);
+  });
+});
+
+describe("reading histories as the database writes them", () => {
+  it("reads every entry's milliseconds and stage exactly as the general reading does", () => {
+    // Milliseconds as the database prints them: whole (any length, signed), with a fraction, or an infinite date.
+    const msText = fc.oneof(
+      fc.integer({ min: -(2 ** 50), max: 2 ** 50 }).map(String),
+      fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }).map(String),
+      fc.double({ min: -1e15, max: 1e15, noNaN: true }).map((x) => x.toFixed(3)),
+      fc.constantFrom("Infinity", "-Infinity", "0", "-0"),
+    );
+    const stage = fc.string({ unit: "grapheme", maxLength: 12 }).filter((x) => !/[\u001e\u001f]/.test(x));
+    const history = fc.array(
+      fc.tuple(msText, fc.constantFrom("discovery", "proposal", "won"), stage, fc.boolean()),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(history, { maxLength: 6 }), (histories) => {
+        const entries = histories.map((h) =>
+          h.map(([ms, common, other, useCommon]) => [ms, useCommon ? common : other] as const),
+        );
+        const table = readHistories(
+          entries.map((h, i) => ({
+            id: `o${i}`,
+            account_id: "a",
+            name: "n",
+            owner_user_id: null,
+            amount_minor: 0,
+            currency: "EUR",
+            segment: null,
+            history: h.map(([ms, name]) => `${ms}\u001f${name}`).join("\u001e"),
+          })),
+        );
+        entries.forEach((h, i) => {
+          const from = table.history.offsets[i]!;
+          expect(table.history.offsets[i + 1]! - from).toBe(h.length);
+          h.forEach(([ms, name], j) => {
+            const want = Number(ms);
+            expect(
+              Object.is(table.history.enteredAtMs[from + j], Number.isFinite(want) ? want : Number.NaN),
+            ).toBe(true);
+            expect(table.stageNames[table.history.stage[from + j]!]).toBe(name);
+          });
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,0 +1,35 @@
+import { isMainThread } from "node:worker_threads";
+import type { ResampleKernel, ResampleStep } from "../../core/stats/resampling.ts";
+
+/**
+ * A kernel for the tests of `resample-threads.ts`: the mean of resampled values, slowed by `spin` extra passes so
+ * a job lasts long enough for workers to take part. Off the main thread it can fail or hang on purpose.
+ */
+export interface FixtureInput {
+  values: Float64Array;
+  spin: number;
+  inWorker: "compute" | "throw" | "hang";
+}
+
+export function fixtureStep(input: FixtureInput): ResampleStep {
+  const { values, spin, inWorker } = input;
+  return (counts, out, at) => {
+    if (!isMainThread && inWorker === "throw") throw new Error("this worker fails on purpose");
+    if (!isMainThread && inWorker === "hang")
+      for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    const c = counts[0]!;
+    let mean = 0;
+    for (let pass = 0; pass <= spin; pass++) {
+      let s = 0;
+      for (let i = 0; i < values.length; i++) s += c[i]! * values[i]!;
+      mean = s / values.length;
+    }
+    out[at] = mean;
+  };
+}
+
+export const FIXTURE_KERNEL: ResampleKernel<FixtureInput> = {
+  module: import.meta.url,
+  name: "fixtureStep",
+  prepare: fixtureStep,
+};

@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { compareSurvivalMatched } from "../../core/stats/compare-survival.ts";
+import { createRng } from "../../core/stats/prng.ts";
+import { type ResampleJob, resample, resampleHere, runBlocks } from "../../core/stats/resampling.ts";
+import { matchedSetOutcomes, type TimedSet } from "../movement/days-saved.ts";
+import { FIXTURE_KERNEL, type FixtureInput } from "./resample-fixture.ts";
+import {
+  resampleTally,
+  resampleThreads,
+  startResampleThreads,
+  stopResampleThreads,
+} from "./resample-threads.ts";
+
+afterEach(async () => {
+  await stopResampleThreads();
+});
+
+function fixtureJob(inWorker: FixtureInput["inWorker"], resamples = 400): ResampleJob<FixtureInput> {
+  const rng = createRng(3);
+  const values = Float64Array.from({ length: 5_000 }, () => rng.exponential(1 / 30));
+  // 400 resamples × 5,000 values × 4 passes: well above the size worth sharing, and long enough for a worker.
+  return {
+    kernel: FIXTURE_KERNEL,
+    input: { values, spin: 3, inWorker },
+    draws: [values.length],
+    resamples,
+    seed: 11,
+    width: 1,
+    work: values.length * 4,
+  };
+}
+
+describe("resample blocks", () => {
+  it("give each resample the same values however the blocks are shared out", () => {
+    const job = fixtureJob("compute", 90);
+    const step = FIXTURE_KERNEL.prepare(job.input);
+    const whole = resampleHere(job as ResampleJob);
+    for (const blockSize of [1, 7, 30]) {
+      const blocks = Math.ceil(job.resamples / blockSize);
+      // Two "threads" taking blocks from one counter in an uneven order: each skips what the other took.
+      const out = new Float64Array(job.resamples);
+      let next = 0;
+      const rng = createRng(blockSize);
+      const a: number[] = [];
+      const b: number[] = [];
+      while (next < blocks) (rng.next() < 0.3 ? a : b).push(next++);
+      for (const mine of [a, b]) {
+        let i = 0;
+        runBlocks(
+          job,
+          step,
+          blockSize,
+          () => mine[i++] ?? Number.POSITIVE_INFINITY,
+          () => {},
+          out,
+        );
+      }
+      expect(out).toEqual(whole);
+    }
+  });
+});
+
+describe("resampling on worker threads", () => {
+  it("computes blocks on the workers and gives exactly the values of one thread", async () => {
+    const job = fixtureJob("compute");
+    const alone = resample(job);
+    await startResampleThreads({ threads: 2, preload: [FIXTURE_KERNEL.module] });
+    expect(resampleThreads()).toBe(2);
+    const shared = resample(job);
+    expect(shared).toEqual(alone);
+    expect(resampleTally().jobs).toBe(1);
+    expect(resampleTally().workerBlocks).toBeGreaterThan(0);
+    expect(resampleTally().retaken).toBe(0);
+  });
+
+  it("gives the product's survival and days-saved intervals unchanged", async () => {
+    const rng = createRng(8);
+    const draw = () => {
+      const t = rng.exponential(1 / 40);
+      return t > 120 ? { days: 120, moved: false } : { days: t, moved: true };
+    };
+    const sets: TimedSet[] = Array.from({ length: 3_000 }, () => ({
+      treated: draw(),
+      controls: [draw(), draw()],
+    }));
+    const time = sets.flatMap((s) => [s.treated.days, ...s.controls.map((c) => c.days)]);
+    const event = sets.flatMap((s) => [s.treated.moved, ...s.controls.map((c) => c.moved)]);
+    const matched = {
+      treated: Int32Array.from(sets, (_, i) => 3 * i),
+      controls: Int32Array.from({ length: 2 * sets.length }, (_, j) => 3 * Math.floor(j / 2) + 1 + (j % 2)),
+      k: 2,
+    };
+    const options = { resamples: 1_000, seed: 4 };
+    const run = () => ({
+      survival: compareSurvivalMatched(time, event, matched as never, options),
+      outcomes: matchedSetOutcomes(sets, [30, 90], 60, options),
+    });
+    const alone = run();
+    await startResampleThreads({ threads: 1 });
+    const shared = run();
+    expect(shared).toEqual(alone);
+    expect(alone.outcomes.daysSaved[1]!.ci).not.toBeNull();
+    expect(resampleTally().workerBlocks).toBeGreaterThan(0);
+  });
+
+  it("takes back the blocks of a worker that fails, and of one that hangs, with the same values", async () => {
+    const alone = resample(fixtureJob("compute"));
+    await startResampleThreads({ threads: 1, preload: [FIXTURE_KERNEL.module] });
+    expect(resample(fixtureJob("throw"))).toEqual(alone);
+    expect(resampleTally().retaken).toBeGreaterThan(0);
+    await stopResampleThreads();
+    await startResampleThreads({ threads: 1, blockTimeoutMs: 200, preload: [FIXTURE_KERNEL.module] });
+    expect(resample(fixtureJob("hang"))).toEqual(alone);
+    expect(resampleTally().retaken).toBeGreaterThan(0);
+  });
+
+  it("keeps small jobs on the calling thread", async () => {
+    await startResampleThreads({ threads: 1 });
+    const small = { ...fixtureJob("compute", 20), work: 10 };
+    expect(resample(small)).toEqual(resampleHere(small as ResampleJob));
+    expect(resampleTally().jobs).toBe(0);
+  });
+});

@@ -1,0 +1,176 @@
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { SURVIVAL_RESAMPLE_KERNEL } from "../../core/stats/compare-survival.ts";
+import {
+  type ResampleJob,
+  type Resampler,
+  resampleHere,
+  runBlock,
+  runBlocks,
+  setResampler,
+} from "../../core/stats/resampling.ts";
+import { MATCHED_STATISTICS_KERNEL } from "../movement/days-saved.ts";
+
+/**
+ * Bootstrap resamples shared with worker threads. A report's intervals (2,000 resamples over tens of thousands of
+ * matched sets) are most of its computing time; the calling thread and the workers take blocks of resamples from one
+ * shared counter, so the work splits by the speed each thread really gets on a busy machine, and the values are those
+ * one thread would compute (see `core/stats/resampling.ts`).
+ *
+ * The calling thread waits for the workers' blocks with Atomics.wait, so the engine stays synchronous. A worker that
+ * is not ready yet takes no blocks; a block a worker does not finish in time (crashed, or stopped by the machine) is
+ * computed again by the calling thread, so a result never depends on a worker.
+ */
+
+/** Below this many row reads (resamples × rows per resample) a job stays on the calling thread. */
+const MIN_WORK = 4_000_000;
+/** Blocks per thread: enough to even out threads that run at different speeds, few enough to skip draws cheaply. */
+const BLOCKS_PER_THREAD = 12;
+
+interface Pool {
+  workers: { worker: Worker; ready: boolean }[];
+  /** Longest a calling thread waits for one block a worker took before computing it itself. */
+  blockTimeoutMs: number;
+}
+
+let pool: Pool | null = null;
+
+/** What the runner has done since the threads started: jobs shared, blocks workers computed, blocks taken back. */
+const tally = { jobs: 0, workerBlocks: 0, retaken: 0 };
+
+export function resampleTally(): Readonly<typeof tally> {
+  return { ...tally };
+}
+
+/**
+ * The worker's entry: registers the product's TypeScript loader (tsx's module API, found through its package's
+ * exports) in the worker, then imports the worker module. Node 20 does not carry a parent's loader hooks, nor honour
+ * `--import` for a worker, so the worker registers them itself.
+ */
+function workerEntry(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve("tsx/package.json");
+  const exports = (require(manifest) as { exports: Record<string, { import?: { default?: string } }> })
+    .exports;
+  const api = exports["./esm/api"]?.import?.default;
+  if (!api) throw new Error("tsx does not export ./esm/api for import");
+  const loader = pathToFileURL(join(dirname(manifest), api)).href;
+  const worker = new URL("./resample-worker.ts", import.meta.url).href;
+  return `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
+}
+
+/** The product's kernels: each worker loads them before it says it is ready, so the first report is shared too. */
+export const PRODUCT_KERNELS = [SURVIVAL_RESAMPLE_KERNEL.module, MATCHED_STATISTICS_KERNEL.module];
+
+/**
+ * Starts `threads` workers (default: one per core beyond the first, at most 3) and installs the shared runner for
+ * every later bootstrap. Returns once the workers have loaded the kernel modules of `preload` (default: the
+ * product's) and are ready to take blocks; before that, jobs run here alone.
+ */
+export async function startResampleThreads(
+  options: { threads?: number; blockTimeoutMs?: number; preload?: readonly string[] } = {},
+): Promise<void> {
+  if (pool) return;
+  const threads = options.threads ?? Math.min(3, availableParallelism() - 1);
+  if (threads < 1) return;
+  const current: Pool = { workers: [], blockTimeoutMs: options.blockTimeoutMs ?? 5_000 };
+  pool = current;
+  Object.assign(tally, { jobs: 0, workerBlocks: 0, retaken: 0 });
+  setResampler(threadedResampler(current));
+  const source = workerEntry();
+  await Promise.all(
+    Array.from({ length: threads }, async () => {
+      const worker = new Worker(source, {
+        eval: true,
+        workerData: { preload: options.preload ?? PRODUCT_KERNELS },
+      });
+      worker.unref();
+      const entry = { worker, ready: false };
+      current.workers.push(entry);
+      worker.on("error", () => {
+        entry.ready = false;
+      });
+      worker.on("exit", () => {
+        entry.ready = false;
+      });
+      await new Promise<void>((resolve) => {
+        worker.once("message", () => {
+          entry.ready = true;
+          resolve();
+        });
+        worker.once("error", () => resolve());
+        worker.once("exit", () => resolve());
+      });
+    }),
+  );
+}
+
+/** Stops the workers; bootstraps run on the calling thread again. */
+export async function stopResampleThreads(): Promise<void> {
+  const current = pool;
+  if (!current) return;
+  pool = null;
+  setResampler(null);
+  await Promise.all(current.workers.map((w) => w.worker.terminate()));
+}
+
+/** How many workers take blocks now. */
+export function resampleThreads(): number {
+  return pool ? pool.workers.filter((w) => w.ready).length : 0;
+}
+
+function threadedResampler(current: Pool): Resampler {
+  return (job: ResampleJob): Float64Array => {
+    const ready = current.workers.filter((w) => w.ready);
+    if (ready.length === 0 || job.resamples * job.work < MIN_WORK) return resampleHere(job);
+    const threads = ready.length + 1;
+    const blockSize = Math.max(1, Math.ceil(job.resamples / (threads * BLOCKS_PER_THREAD)));
+    const blocks = Math.ceil(job.resamples / blockSize);
+    // control[0]: the next block to take; control[1 + b]: 0 while block b is pending, 1 done, 2 given up.
+    const control = new Int32Array(new SharedArrayBuffer(4 * (1 + blocks)));
+    const out = new Float64Array(new SharedArrayBuffer(8 * job.resamples * job.width));
+    const message = {
+      module: job.kernel.module,
+      name: job.kernel.name,
+      input: job.input,
+      draws: job.draws,
+      resamples: job.resamples,
+      seed: job.seed,
+      width: job.width,
+      blockSize,
+      control: control.buffer,
+      out: out.buffer,
+    };
+    for (const w of ready) w.worker.postMessage(message);
+    const step = job.kernel.prepare(job.input);
+    let mine = 0;
+    runBlocks(
+      job,
+      step,
+      blockSize,
+      () => Atomics.add(control, 0, 1),
+      (b) => {
+        Atomics.store(control, 1 + b, 1);
+        mine++;
+      },
+      out,
+    );
+    // Every block is taken by now; wait for those the workers took.
+    let retaken = 0;
+    for (let b = 0; b < blocks; b++) {
+      if (Atomics.load(control, 1 + b) === 1) continue;
+      Atomics.wait(control, 1 + b, 0, current.blockTimeoutMs);
+      if (Atomics.load(control, 1 + b) !== 1) {
+        runBlock(job, step, blockSize, b, out);
+        retaken++;
+      }
+    }
+    tally.jobs++;
+    tally.workerBlocks += blocks - mine - retaken;
+    tally.retaken += retaken;
+    return out;
+  };
+}

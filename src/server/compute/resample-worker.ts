@@ -1,0 +1,75 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { type ResampleStep, runBlocks } from "../../core/stats/resampling.ts";
+
+/**
+ * A worker of `resample-threads.ts`: takes blocks of a posted resampling job from the shared counter until none is
+ * left, writing values into the shared output and marking each block done. It imports the job's kernel by module and
+ * export name, so it runs the very code the calling thread runs.
+ */
+
+interface JobMessage {
+  module: string;
+  name: string;
+  input: unknown;
+  draws: number[];
+  resamples: number;
+  seed: number;
+  width: number;
+  blockSize: number;
+  control: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+}
+
+const port = parentPort;
+if (!port) throw new Error("resample-worker.ts runs as a worker thread");
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+async function kernel(module: string, name: string): Promise<(input: unknown) => ResampleStep> {
+  let loading = modules.get(module);
+  if (!loading) {
+    loading = import(module) as Promise<Record<string, unknown>>;
+    modules.set(module, loading);
+  }
+  const found = (await loading)[name];
+  if (typeof found !== "function") throw new Error(`${module} exports no resample kernel ${name}`);
+  return found as (input: unknown) => ResampleStep;
+}
+
+port.on("message", async (job: JobMessage) => {
+  const control = new Int32Array(job.control);
+  const out = new Float64Array(job.out);
+  let taken = -1;
+  try {
+    const step = (await kernel(job.module, job.name))(job.input);
+    runBlocks(
+      job,
+      step,
+      job.blockSize,
+      () => {
+        taken = Atomics.add(control, 0, 1);
+        return taken;
+      },
+      (b) => {
+        Atomics.store(control, 1 + b, 1);
+        Atomics.notify(control, 1 + b);
+        taken = -1;
+      },
+      out,
+    );
+  } catch (error) {
+    // Give the block back at once rather than let the calling thread wait for it.
+    if (taken >= 0 && 1 + taken < control.length) {
+      Atomics.store(control, 1 + taken, 2);
+      Atomics.notify(control, 1 + taken);
+    }
+    port.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+// Load the kernels asked for before saying so: a first job would otherwise wait on compiling them.
+const preload = (workerData as { preload?: string[] } | null)?.preload ?? [];
+await Promise.all(
+  preload.map((module) => import(module).then((loaded) => modules.set(module, Promise.resolve(loaded)))),
+);
+port.postMessage({ ready: true });
