@@ -23,7 +23,11 @@ export interface RunningServer {
  * request thread alone, with the same result).
  */
 export async function startServer(db: Database, config: Config, port = config.PORT): Promise<RunningServer> {
-  void startResampleThreads().catch(() => {});
+  startResampleThreads().catch((error: unknown) => {
+    console.warn(
+      `bootstrap resamples stay on the request thread: worker threads did not start (${error instanceof Error ? error.message : String(error)})`,
+    );
+  });
   const app = createApp(
     { db, config, migrationVersion: await migrationVersion(db), now: () => new Date() },
     { webDir: existsSync(webDist) ? webDist : undefined },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { compareSurvivalMatched } from "../../core/stats/compare-survival.ts";
+import { compareSurvival, compareSurvivalMatched } from "../../core/stats/compare-survival.ts";
 import { createRng } from "../../core/stats/prng.ts";
 import { type ResampleJob, resample, resampleHere, runBlocks } from "../../core/stats/resampling.ts";
 import { matchedSetOutcomes, type TimedSet } from "../movement/days-saved.ts";
@@ -18,15 +18,16 @@ afterEach(async () => {
 function fixtureJob(inWorker: FixtureInput["inWorker"], resamples = 400): ResampleJob<FixtureInput> {
   const rng = createRng(3);
   const values = Float64Array.from({ length: 5_000 }, () => rng.exponential(1 / 30));
-  // 400 resamples × 5,000 values × 4 passes: well above the size worth sharing, and long enough for a worker.
+  // 400 resamples × 5,000 values × 16 passes: well above the size worth sharing, and long enough (~0.1–0.3 s) for a
+  // worker to take blocks on a busy machine.
   return {
     kernel: FIXTURE_KERNEL,
-    input: { values, spin: 3, inWorker },
+    input: { values, spin: 15, inWorker },
     draws: [values.length],
     resamples,
     seed: 11,
     width: 1,
-    work: values.length * 4,
+    work: values.length * 16,
   };
 }
 
@@ -91,8 +92,12 @@ describe("resampling on worker threads", () => {
       k: 2,
     };
     const options = { resamples: 1_000, seed: 4 };
+    // Unmatched groups draw two count arrays per resample (treated, then control).
+    const treated = { time: time.filter((_, i) => i % 3 === 0), event: event.filter((_, i) => i % 3 === 0) };
+    const control = { time: time.filter((_, i) => i % 3 !== 0), event: event.filter((_, i) => i % 3 !== 0) };
     const run = () => ({
       survival: compareSurvivalMatched(time, event, matched as never, options),
+      independent: compareSurvival(treated, control, options),
       outcomes: matchedSetOutcomes(sets, [30, 90], 60, options),
     });
     const alone = run();
@@ -112,6 +117,8 @@ describe("resampling on worker threads", () => {
     await startResampleThreads({ threads: 1, blockTimeoutMs: 200, preload: [FIXTURE_KERNEL.module] });
     expect(resample(fixtureJob("hang"))).toEqual(alone);
     expect(resampleTally().retaken).toBeGreaterThan(0);
+    // The stalled worker is stopped and takes no more work.
+    expect(resampleThreads()).toBe(0);
   });
 
   it("keeps small jobs on the calling thread", async () => {

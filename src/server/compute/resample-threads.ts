@@ -27,11 +27,20 @@ import { MATCHED_STATISTICS_KERNEL } from "../movement/days-saved.ts";
 
 /** Below this many row reads (resamples × rows per resample) a job stays on the calling thread. */
 const MIN_WORK = 4_000_000;
-/** Blocks per thread: enough to even out threads that run at different speeds, few enough to skip draws cheaply. */
+/**
+ * Blocks per thread: enough to even out threads that run at different speeds. (Every thread still steps through the
+ * whole random stream, skipping what others drew: about 1 ns per draw against the ~15–30 ns a resample spends per
+ * row it reads.)
+ */
 const BLOCKS_PER_THREAD = 12;
 
+interface PoolWorker {
+  worker: Worker;
+  ready: boolean;
+}
+
 interface Pool {
-  workers: { worker: Worker; ready: boolean }[];
+  workers: PoolWorker[];
   /** Longest a calling thread waits for one block a worker took before computing it itself. */
   blockTimeoutMs: number;
 }
@@ -76,11 +85,11 @@ export async function startResampleThreads(
   if (pool) return;
   const threads = options.threads ?? Math.min(3, availableParallelism() - 1);
   if (threads < 1) return;
+  const source = workerEntry(); // throws, leaving nothing installed, when the loader cannot be found
   const current: Pool = { workers: [], blockTimeoutMs: options.blockTimeoutMs ?? 5_000 };
   pool = current;
   Object.assign(tally, { jobs: 0, workerBlocks: 0, retaken: 0 });
   setResampler(threadedResampler(current));
-  const source = workerEntry();
   await Promise.all(
     Array.from({ length: threads }, async () => {
       const worker = new Worker(source, {
@@ -88,7 +97,7 @@ export async function startResampleThreads(
         workerData: { preload: options.preload ?? PRODUCT_KERNELS },
       });
       worker.unref();
-      const entry = { worker, ready: false };
+      const entry: PoolWorker = { worker, ready: false };
       current.workers.push(entry);
       worker.on("error", () => {
         entry.ready = false;
@@ -129,8 +138,9 @@ function threadedResampler(current: Pool): Resampler {
     const threads = ready.length + 1;
     const blockSize = Math.max(1, Math.ceil(job.resamples / (threads * BLOCKS_PER_THREAD)));
     const blocks = Math.ceil(job.resamples / blockSize);
-    // control[0]: the next block to take; control[1 + b]: 0 while block b is pending, 1 done, 2 given up.
-    const control = new Int32Array(new SharedArrayBuffer(4 * (1 + blocks)));
+    // control[0]: the next block to take; control[1 + b]: 0 while block b is pending, 1 done, 2 given up;
+    // control[1 + blocks + b]: which worker took it (1-based; 0: the calling thread).
+    const control = new Int32Array(new SharedArrayBuffer(4 * (1 + 2 * blocks)));
     const out = new Float64Array(new SharedArrayBuffer(8 * job.resamples * job.width));
     const message = {
       module: job.kernel.module,
@@ -144,7 +154,9 @@ function threadedResampler(current: Pool): Resampler {
       control: control.buffer,
       out: out.buffer,
     };
-    for (const w of ready) w.worker.postMessage(message);
+    ready.forEach((w, i) => {
+      w.worker.postMessage({ ...message, worker: i + 1 });
+    });
     const step = job.kernel.prepare(job.input);
     let mine = 0;
     runBlocks(
@@ -162,15 +174,22 @@ function threadedResampler(current: Pool): Resampler {
     let retaken = 0;
     for (let b = 0; b < blocks; b++) {
       if (Atomics.load(control, 1 + b) === 1) continue;
-      Atomics.wait(control, 1 + b, 0, current.blockTimeoutMs);
+      const waited = Atomics.wait(control, 1 + b, 0, current.blockTimeoutMs);
       if (Atomics.load(control, 1 + b) !== 1) {
         runBlock(job, step, blockSize, b, out);
         retaken++;
+        // A worker that did not finish its block in time is stopped, so that later jobs do not queue behind it.
+        const owner = ready[Atomics.load(control, 1 + blocks + b) - 1];
+        if (waited === "timed-out" && owner) {
+          owner.ready = false;
+          void owner.worker.terminate();
+        }
       }
     }
     tally.jobs++;
     tally.workerBlocks += blocks - mine - retaken;
     tally.retaken += retaken;
-    return out;
+    // A copy: a stalled worker may still write its block (the same values) into the shared buffer.
+    return new Float64Array(out);
   };
 }

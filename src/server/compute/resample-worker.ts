@@ -16,6 +16,8 @@ interface JobMessage {
   seed: number;
   width: number;
   blockSize: number;
+  /** This worker's number in the job (1-based), recorded with each block it takes. */
+  worker: number;
   control: SharedArrayBuffer;
   out: SharedArrayBuffer;
 }
@@ -25,13 +27,19 @@ if (!port) throw new Error("resample-worker.ts runs as a worker thread");
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
-async function kernel(module: string, name: string): Promise<(input: unknown) => ResampleStep> {
+function kernelModule(module: string): Promise<Record<string, unknown>> {
   let loading = modules.get(module);
   if (!loading) {
     loading = import(module) as Promise<Record<string, unknown>>;
     modules.set(module, loading);
+    // A failed import is tried again with the next job rather than remembered.
+    loading.catch(() => modules.delete(module));
   }
-  const found = (await loading)[name];
+  return loading;
+}
+
+async function kernel(module: string, name: string): Promise<(input: unknown) => ResampleStep> {
+  const found = (await kernelModule(module))[name];
   if (typeof found !== "function") throw new Error(`${module} exports no resample kernel ${name}`);
   return found as (input: unknown) => ResampleStep;
 }
@@ -39,6 +47,7 @@ async function kernel(module: string, name: string): Promise<(input: unknown) =>
 port.on("message", async (job: JobMessage) => {
   const control = new Int32Array(job.control);
   const out = new Float64Array(job.out);
+  const blocks = Math.ceil(job.resamples / job.blockSize);
   let taken = -1;
   try {
     const step = (await kernel(job.module, job.name))(job.input);
@@ -48,6 +57,7 @@ port.on("message", async (job: JobMessage) => {
       job.blockSize,
       () => {
         taken = Atomics.add(control, 0, 1);
+        if (taken < blocks) Atomics.store(control, 1 + blocks + taken, job.worker);
         return taken;
       },
       (b) => {
@@ -59,7 +69,7 @@ port.on("message", async (job: JobMessage) => {
     );
   } catch (error) {
     // Give the block back at once rather than let the calling thread wait for it.
-    if (taken >= 0 && 1 + taken < control.length) {
+    if (taken >= 0 && taken < blocks) {
       Atomics.store(control, 1 + taken, 2);
       Atomics.notify(control, 1 + taken);
     }

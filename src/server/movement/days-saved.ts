@@ -132,7 +132,7 @@ type MatchedStatistic =
       cn: Float64Array;
     };
 
-/** Read once per resample over every active set: no branch on the set's count (a set drawn 0 times adds +0). */
+/** Read once per resample over every active set: no branch on the set's count (a set drawn 0 times adds 0). */
 function liftValue(l: Extract<MatchedStatistic, { kind: "lift" }>, weights: ArrayLike<number>): number {
   const { ts, tn, cs, cn, active } = l;
   let a = 0;
