@@ -14,6 +14,7 @@ import { sql } from "drizzle-orm";
 import { type Database, openDatabase, rows } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { loadDemo } from "../src/demo/load-demo.ts";
+import { resampleThreads, startResampleThreads } from "../src/server/compute/resample-threads.ts";
 import { attributionFromDatabase } from "../src/server/impact/attribution-service.ts";
 import { eventImpact } from "../src/server/impact/event-impact.ts";
 import { loadDeals } from "../src/server/impact/load-deals.ts";
@@ -74,7 +75,11 @@ async function openBenchDatabase(): Promise<{ db: Database; orgId: string }> {
 }
 
 const { db, orgId } = await openBenchDatabase();
-console.log(`database: ${db.kind}; load average ${load()} (2 cores)`);
+// Bootstrap intervals (roundtable movement) shared with worker threads, as the server runs them.
+await startResampleThreads();
+console.log(
+  `database: ${db.kind}; load average ${load()} (2 cores); resample worker threads: ${resampleThreads()}`,
+);
 
 const events = await db.withOrg(orgId, (tx) =>
   rows<{ id: string; name: string; accounts: number }>(
