@@ -306,7 +306,6 @@ export function readHistories(
 ): OpportunityTable {
   const n = opps.length;
   const table = emptyOpportunityTable(n, 0, []);
-  const codes = new Map<string, number>();
   let stage = new Int32Array(Math.max(16, n * 8));
   let entered = new Float64Array(stage.length);
   let used = 0;
@@ -375,13 +374,9 @@ export function readHistories(
           if (again >= 0 && again < to) throw separatorInStage(o.id);
           ms = Number(h.slice(from, cut));
           const name = h.slice(cut + 1, to);
-          let known = codes.get(name);
-          if (known === undefined) {
-            known = table.stageNames.length;
-            codes.set(name, known);
-            table.stageNames.push(name);
-          }
-          code = known;
+          // Stage names are few: their position in the list is their code.
+          code = table.stageNames.indexOf(name);
+          if (code < 0) code = table.stageNames.push(name) - 1;
         }
         push(code, Number.isFinite(ms) ? ms : Number.NaN);
         from = to + 1;
