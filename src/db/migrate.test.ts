@@ -1,10 +1,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "../../test/db.ts";
-import { type Database, rows } from "./client.ts";
+import { withDatabase } from "../../test/global-setup.ts";
+import { type Database, openDatabase, rows } from "./client.ts";
 import { migrate, migrationsFolder, migrationVersion } from "./migrate.ts";
 
 let db: Database;
@@ -34,6 +37,38 @@ function foldersWithFailingMigration(): string {
   return dir;
 }
 
+/** A copy of the real migrations up to and including the one numbered `last`. */
+function foldersUpTo(last: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "tl-migrations-"));
+  cpSync(migrationsFolder, dir, { recursive: true });
+  const journalPath = join(dir, "meta/_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number }[] };
+  journal.entries = journal.entries.filter((e) => e.idx <= last);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+/** An empty database (no migration applied), and how to drop it. */
+async function openEmptyDatabase(): Promise<Database> {
+  const serverUrl = process.env.THROUGHLINE_TEST_DATABASE_URL;
+  if (!serverUrl) return openDatabase({ dataDir: "memory://" });
+  const name = `t_${randomUUID().replace(/-/g, "")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const empty = await openDatabase({ databaseUrl: withDatabase(serverUrl, name), poolSize: 2 });
+  const close = empty.close.bind(empty);
+  empty.close = async () => {
+    await close();
+    const drop = new pg.Client({ connectionString: serverUrl });
+    await drop.connect();
+    await drop.query(`drop database if exists ${name} with (force)`);
+    await drop.end();
+  };
+  return empty;
+}
+
 describe("migrate", () => {
   it("is idempotent: a second run applies nothing and keeps the version", async () => {
     const before = await migrationVersion(db);
@@ -54,4 +89,34 @@ describe("migrate", () => {
     const [ok] = await rows<{ n: number }>(db.owner, sql`select count(*)::int as n from organizations`);
     expect(ok!.n).toBeGreaterThanOrEqual(0);
   });
+
+  it("turns separators already in touch names into spaces (as journeys were read before), then refuses them", async () => {
+    const old = await openEmptyDatabase();
+    try {
+      await migrate(old, foldersUpTo(11));
+      const [org] = await rows<{ id: string }>(
+        old.owner,
+        sql`insert into organizations (name, slug) values ('Old', 'old') returning id`,
+      );
+      await old.owner.execute(sql`insert into touchpoints (org_id, source, occurred_at, channel, kind, online, campaign)
+        values (${org!.id}, 'crm', now(), 'web', ${"visit\u001f"}, true, ${"spring\u001epush"}),
+               (${org!.id}, 'crm', now(), 'email', 'open', false, null)`);
+      await migrate(old);
+      const after = await rows<{ channel: string; kind: string; campaign: string | null }>(
+        old.owner,
+        sql`select channel, kind, campaign from touchpoints order by channel desc`,
+      );
+      expect(after).toEqual([
+        { channel: "web", kind: "visit ", campaign: "spring push" },
+        { channel: "email", kind: "open", campaign: null },
+      ]);
+      await expect(
+        old.owner.execute(sql`insert into touchpoints (org_id, source, occurred_at, channel, kind, online)
+          values (${org!.id}, 'crm', now(), 'web', ${"a\u001eb"}, true)`),
+      ).rejects.toMatchObject({ cause: { constraint: "touchpoints_names_check" } });
+    } finally {
+      await old.close();
+    }
+  });
 });
+

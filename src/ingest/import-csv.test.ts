@@ -266,6 +266,40 @@ describe("importCsv", () => {
     expect(run!.errors).toHaveLength(4);
   });
 
+  it("refuses a kind or campaign that is too long or holds a separator, naming the row and field", async () => {
+    const org = await createTestOrg(db);
+    const header = "external_id,source,occurred_at,channel,kind,online,campaign";
+    const text = lines(
+      header,
+      "G-1,web,2024-01-01T10:00:00Z,web,visit,true,spring",
+      `B-2,web,2024-01-01T10:00:00Z,web,${"k".repeat(65)},true,`,
+      "B-3,web,2024-01-01T10:00:00Z,web,visit,true,spring\u001epush",
+      `G-4,web,2024-01-01T10:00:00Z,web,${"k".repeat(64)},true,${"c".repeat(255)}`,
+    );
+    const result = await load(org, "touchpoints", text);
+    expect(result.status).toBe("refused");
+    expect(result.errors.map(formatRowError)).toEqual([
+      `row 2, field kind: longer than 64 characters ("${"k".repeat(57)}...")`,
+      'row 3, field campaign: holds a control character (record or unit separator) ("spring\\u001epush")',
+    ]);
+    expect(await count(org, "touchpoints")).toBe(0);
+    // The database refuses them too, whatever writes them.
+    await expect(
+      db.withOrg(org, (tx) =>
+        tx.execute(sql`insert into touchpoints (org_id, source, occurred_at, channel, kind, online, campaign)
+          values (${org}, 'web', now(), 'web', 'visit', true, ${"a\u001fb"})`),
+      ),
+    ).rejects.toMatchObject({ cause: { constraint: "touchpoints_names_check" } });
+    await expect(
+      db.withOrg(org, (tx) =>
+        tx.execute(sql`insert into touchpoints (org_id, source, occurred_at, channel, kind, online, campaign)
+          values (${org}, 'web', now(), 'web', 'visit', true, ${"c".repeat(256)})`),
+      ),
+    ).rejects.toMatchObject({ cause: { constraint: "touchpoints_name_lengths_check" } });
+    const fine = lines(header, "G-1,web,2024-01-01T10:00:00Z,web,visit,true,spring", text.split("\n")[4]!);
+    expect(await load(org, "touchpoints", fine)).toMatchObject({ status: "done", rowsInserted: 2 });
+  });
+
   it("reports an unknown reference after the rows before it were written, and still writes nothing", async () => {
     const org = await createTestOrg(db);
     await load(org, "accounts", ACCOUNTS);

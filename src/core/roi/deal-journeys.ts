@@ -85,6 +85,59 @@ export function journeyRange(
 }
 
 /**
+ * Deal i's journey weights for `outcome` as known on `asOf`, written to `out` as [conversions, value, nulls]; false
+ * when the deal takes no part (not opened yet, or, for `pipeline`, not open that day).
+ */
+function weigh(deals: DealSet, i: number, asOf: number, outcome: JourneyOutcome, out: Float64Array): boolean {
+  const state = dealStateAsOf(deals, i, asOf);
+  if (state === "not_opened") return false;
+  const amount = deals.amount[i]!;
+  if (outcome === "created") {
+    out[0] = 1;
+    out[1] = amount;
+    out[2] = 0;
+  } else if (outcome === "won") {
+    const won = state === "won";
+    out[0] = won ? 1 : 0;
+    out[1] = won ? amount : 0;
+    out[2] = won ? 0 : 1;
+  } else {
+    if (state !== "open") return false;
+    const p = deals.stages[stageAsOf(deals, i, asOf)]!.probability;
+    out[0] = p;
+    out[1] = amount * p;
+    out[2] = 1 - p;
+  }
+  return true;
+}
+
+/**
+ * The same journeys weighed for another outcome: a table built for `created` or `won` holds every deal opened by
+ * `asOf`, and re-weighing it gives exactly that outcome's table, except that for `pipeline` the deals not open that
+ * day stay in it with zero conversions, value and nulls. Per-journey models skip a journey with nothing to credit,
+ * so they credit exactly as on the table built for the outcome; population models (markov) must not be run on it.
+ */
+export function reweighJourneys(
+  deals: DealSet,
+  journeys: DealJourneys,
+  asOf: number,
+  outcome: JourneyOutcome,
+): JourneyTable {
+  const n = journeys.deal.length;
+  const conversions = new Float64Array(n);
+  const value = new Float64Array(n);
+  const nulls = new Float64Array(n);
+  const weight = new Float64Array(3);
+  for (let j = 0; j < n; j++) {
+    if (!weigh(deals, journeys.deal[j]!, asOf, outcome, weight)) continue;
+    conversions[j] = weight[0]!;
+    value[j] = weight[1]!;
+    nulls[j] = weight[2]!;
+  }
+  return { ...journeys.table, conversions, value, nulls };
+}
+
+/**
  * Builds the attribution engine's columnar journey table straight from the deal columns, as known on `asOf`: one
  * journey per deal that was opened by then (and, for `pipeline`, still open), with the touches of its window, in
  * time order. Only keys, channels and kinds that occur are in the dictionaries. The opportunity-creation milestone
@@ -117,31 +170,15 @@ export function dealJourneyTable(deals: DealSet, options: DealJourneyOptions): D
   const conv = new Float64Array(n);
   const val = new Float64Array(n);
   const nul = new Float64Array(n);
+  const weight = new Float64Array(3);
   let journeys = 0;
   let touches = 0;
   for (let i = 0; i < n; i++) {
     if (options.only && !options.only[i]) continue;
-    const state = dealStateAsOf(deals, i, asOf);
-    if (state === "not_opened") continue;
-    const amount = deals.amount[i]!;
-    let c = 0;
-    let v = 0;
-    let u = 0;
-    if (outcome === "created") {
-      c = 1;
-      v = amount;
-    } else if (outcome === "won") {
-      if (state === "won") {
-        c = 1;
-        v = amount;
-      } else u = 1;
-    } else {
-      if (state !== "open") continue;
-      const p = deals.stages[stageAsOf(deals, i, asOf)]!.probability;
-      c = p;
-      v = amount * p;
-      u = 1 - p;
-    }
+    if (!weigh(deals, i, asOf, outcome, weight)) continue;
+    const c = weight[0]!;
+    const v = weight[1]!;
+    const u = weight[2]!;
     const [start, end] = journeyRange(deals, i, asOf, window, lookbackDays);
     let k = end - start;
     if (onlineOnly) {

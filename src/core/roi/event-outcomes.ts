@@ -2,9 +2,8 @@ import type { ModelSettings } from "../attribution/models.ts";
 import { parseModelList } from "../attribution/models.ts";
 import type { ModelName } from "../attribution/types.ts";
 import { type Acceleration, accelerationAsOf } from "./acceleration.ts";
-import { dealsTouchedBy } from "./deal-journeys.ts";
 import { type DealSet, dealStateAsOf, stageAsOf } from "./deal-set.ts";
-import { DEFAULT_ROI_MODEL, eventCodeOf, eventCredits } from "./event-credit.ts";
+import { DEFAULT_ROI_MODEL, eventCodeOf, eventCredits, touchedMask } from "./event-credit.ts";
 
 /** Deals an event touched, their total, and the part the model credits to the event. Money in minor units. */
 export interface OutcomeLine {
@@ -61,8 +60,8 @@ export function eventOutcomes(deals: DealSet, input: EventOutcomesInput): EventO
     lookbackDays: input.lookbackDays,
     leadKinds: input.leadKinds,
   };
-  const sourced = dealsTouchedBy(deals, code, asOf, "sourced", input.lookbackDays).mask;
-  const influenced = dealsTouchedBy(deals, code, asOf, "influenced", input.lookbackDays).mask;
+  const sourced = touchedMask(deals, code, asOf, "sourced", input.lookbackDays);
+  const influenced = touchedMask(deals, code, asOf, "influenced", input.lookbackDays);
   const lines = {
     sourcedPipeline: { opportunities: 0, amount: 0, attributed: 0 },
     influencedPipeline: { opportunities: 0, amount: 0, attributed: 0 },

@@ -1,9 +1,9 @@
 import { compareOnlineOnly } from "../attribution/compare-online.ts";
 import type { ModelSettings } from "../attribution/models.ts";
 import type { ModelName } from "../attribution/types.ts";
-import { dealJourneyTable, dealsTouchedBy } from "./deal-journeys.ts";
+import { dealJourneyTable } from "./deal-journeys.ts";
 import type { DealSet } from "./deal-set.ts";
-import { DEFAULT_ROI_MODEL, eventCodeOf, eventCredits } from "./event-credit.ts";
+import { DEFAULT_ROI_MODEL, eventCodeOf, eventCredits, touchedMask } from "./event-credit.ts";
 
 /** The same model on all touches and on online touches only, for one event's deals. Money in minor units. */
 export interface OfflineVsOnline {
@@ -60,7 +60,7 @@ export function offlineVsOnline(
   const all = credit(false);
   const onlineOnly = credit(true);
   const code = eventCodeOf(deals, input.eventId);
-  const { mask } = dealsTouchedBy(deals, code, input.asOf, "influenced", input.lookbackDays);
+  const mask = touchedMask(deals, code, input.asOf, "influenced", input.lookbackDays);
   // The channel view covers the deals this event touched, for every model (a population model is fitted on those
   // journeys here): the question is how these deals' revenue is split between channels with and without offline.
   const { table } = dealJourneyTable(deals, { ...common, outcome: "won", keyBy: "channel", only: mask });

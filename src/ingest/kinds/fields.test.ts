@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromMinorUnits, Invalid, minorDigits, timestamp, toMinorUnits } from "./fields.ts";
+import { fromMinorUnits, Invalid, minorDigits, name, timestamp, toMinorUnits } from "./fields.ts";
 
 describe("timestamp cells", () => {
   it.each([
@@ -59,3 +59,20 @@ describe("money", () => {
     expect(fromMinorUnits(1234, "KWD")).toBe("1.234");
   });
 });
+
+describe("names (a touch's kind and campaign)", () => {
+  const kind = name(5);
+  it("keeps a name of up to the limit, counting characters, not UTF-16 units", () => {
+    expect(kind("visit")).toBe("visit");
+    expect(kind("🎤🎤🎤🎤🎤")).toBe("🎤🎤🎤🎤🎤");
+  });
+  it("refuses a longer name and one holding a record or unit separator, saying which", () => {
+    expect(kind("visits")).toEqual(new Invalid('longer than 5 characters ("visits")'));
+    expect(kind("a\u001eb")).toEqual(
+      new Invalid('holds a control character (record or unit separator) ("a\\u001eb")'),
+    );
+    expect(kind("a\u001fb")).toBeInstanceOf(Invalid);
+    expect(kind("a\tb")).toBe("a\tb");
+  });
+});
+

@@ -55,6 +55,20 @@ export function optional<T>(parse: CellParser<T>) {
 
 export const text: CellParser<string> = (v) => v;
 
+/**
+ * A short name (a touch's kind or campaign): at most `max` characters, and none of the control characters 30 and 31
+ * (journeys travel as text with those two between touches and fields).
+ */
+export function name(max: number): CellParser<string> {
+  return (v) => {
+    if (v.length > max && [...v].length > max)
+      return new Invalid(`longer than ${max} characters (${shown(v)})`);
+    if (v.includes("\u001e") || v.includes("\u001f"))
+      return new Invalid(`holds a control character (record or unit separator) (${shown(v)})`);
+    return v;
+  };
+}
+
 /** Two or four ASCII digits at `i` as a number, or -1. */
 function digitsAt(v: string, i: number, count: 2 | 4): number {
   let n = 0;

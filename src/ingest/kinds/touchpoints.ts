@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { TOUCH_CAMPAIGN_MAX, TOUCH_NAME_MAX } from "../../db/schema/crm.ts";
 import { touchpointChannels } from "../../db/schema/vocabulary.ts";
 import { type BatchColumn, batchWrite } from "./batch-write.ts";
 import { boolCell, cell, isoSql, isoText } from "./export-cells.ts";
-import { boolean, email, jsonObject, oneOf, optional, required, text, timestamp } from "./fields.ts";
+import { boolean, email, jsonObject, name, oneOf, optional, required, text, timestamp } from "./fields.ts";
 import type { KindSpec, RowError } from "./kind.ts";
 import { ReferenceLookup } from "./reference-lookup.ts";
 
@@ -12,13 +13,13 @@ const rowSchema = z.object({
   source: required(text),
   occurred_at: required(timestamp),
   channel: required(oneOf(touchpointChannels)),
-  kind: required(text),
+  kind: required(name(TOUCH_NAME_MAX)),
   online: required(boolean),
   person_email: optional(email),
   person_external_id: optional(text),
   account_external_id: optional(text),
   event_external_id: optional(text),
-  campaign: optional(text),
+  campaign: optional(name(TOUCH_CAMPAIGN_MAX)),
   metadata: optional(jsonObject),
 });
 export type TouchpointRow = z.output<typeof rowSchema>;

@@ -1,10 +1,11 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
-import type { Database } from "../../db/client.ts";
+import { type Database, rows } from "../../db/client.ts";
 import { uid, World } from "../movement/test-world.ts";
 import { attributionFromDatabase } from "./attribution-service.ts";
 import { eventImpact } from "./event-impact.ts";
-import { loadDeals } from "./load-deals.ts";
+import { loadDeals, touchGroupsSql } from "./load-deals.ts";
 import { offlineWonRevenueShare } from "./offline-share.ts";
 import { portfolio } from "./portfolio.ts";
 import { day, insertTinyWorld } from "./tiny-world-db.ts";
@@ -75,6 +76,71 @@ describe("deals from the database", () => {
         );
     expect(split.info.touches).toBe(one.info.touches);
     expect(split.deals).toEqual(one.deals);
+  });
+});
+
+describe("an account's journey", () => {
+  it("holds its own touches and its people's account-less ones, merged by time, its own first at the same instant", async () => {
+    const org = await createTestOrg(db, "Merged journeys");
+    const w = new World(db, org);
+    const event = await w.event(uid(9, 800), "conference", new Date(day(100)));
+    const account = await w.account(uid(1, 800), "enterprise");
+    const person = await w.person(uid(2, 800), { accountId: account });
+    const stranger = await w.person(uid(2, 801), {});
+    await w.touch({ at: new Date(day(100)), channel: "conference", eventId: event, personId: person });
+    await w.touch({ at: new Date(day(60)), channel: "email", accountId: account });
+    await w.touch({ at: new Date(day(80)), channel: "webinar", personId: person });
+    await w.touch({ at: new Date(day(80)), channel: "ads", accountId: account, personId: person });
+    await w.touch({ at: new Date(day(90)), channel: "web", personId: stranger });
+    await w.touch({ at: new Date(day(110)), channel: "call", accountId: account });
+    await w.opportunity(uid(3, 800), account, [
+      ["prospecting", new Date(day(95))],
+      ["closed_won", new Date(day(150))],
+    ]);
+    const journey = (deals: import("../../core/roi/index.ts").DealSet) => {
+      const i = deals.ids.indexOf(uid(3, 800));
+      const out: [number, string][] = [];
+      for (let t = deals.touchOffsets[i]!; t < deals.touchOffsets[i + 1]!; t++)
+        out.push([deals.touchAt[t]!, deals.channels[deals.touchChannel[t]!]!]);
+      return out;
+    };
+    const expected = [
+      [day(60), "email"],
+      [day(80), "ads"],
+      [day(80), "webinar"],
+      [day(100), "conference"],
+      [day(110), "call"],
+    ];
+    const all = await db.withOrg(org, (tx) => loadDeals(tx, org, { scope: "account" }));
+    expect(journey(all.deals)).toEqual(expected);
+    const focused = await db.withOrg(org, (tx) =>
+      loadDeals(tx, org, { scope: "account", focusEventId: event }),
+    );
+    expect(journey(focused.deals)).toEqual(expected);
+  });
+});
+
+describe("reading journeys", () => {
+  /** The plan of a query, with the planner told to prefer indexes (the test tables are tiny). */
+  const plan = (org: string, query: import("drizzle-orm").SQL) =>
+    db.withOrg(org, async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_bitmapscan = off`);
+      const lines = await rows<{ "QUERY PLAN": string }>(tx, sql`explain (costs off) ${query}`);
+      return lines.map((l) => l["QUERY PLAN"]).join("\n");
+    });
+
+  it("reads an account's touches from the journey indexes alone, already in order", async () => {
+    const whole = await plan(orgId, touchGroupsSql(orgId, "account", day(-400), null));
+    expect(whole).toMatch(/Index Only Scan using touchpoints_account_idx on touchpoints/);
+    expect(whole).toMatch(/Index Only Scan using touchpoints_accountless_idx on touchpoints/);
+    // The touches carrying an account need no sort: (account, time, id) is the index's order.
+    const carrying = whole.slice(0, whole.indexOf("touchpoints_account_idx"));
+    expect(carrying).not.toMatch(/Sort/);
+    const focus = sql`${sql.param([uid(1, 1)])}::uuid[]`;
+    const focused = await plan(orgId, touchGroupsSql(orgId, "account", day(-400), focus));
+    expect(focused).toMatch(/Index Only Scan using touchpoints_account_idx on touchpoints/);
+    expect(focused).toMatch(/Index Only Scan using touchpoints_accountless_idx on touchpoints/);
   });
 });
 

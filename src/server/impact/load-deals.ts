@@ -87,9 +87,12 @@ const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::flo
 async function focusAccountIds(tx: Tx, orgId: string, eventId: string): Promise<string[]> {
   const list = await rows<{ id: string }>(
     tx,
-    sql`select distinct coalesce(e.account_id, ep.account_id)::text as id from touchpoints e
-        left join people ep on ep.org_id = e.org_id and ep.id = e.person_id
-        where e.org_id = ${orgId} and e.event_id = ${eventId} and coalesce(e.account_id, ep.account_id) is not null`,
+    sql`select e.account_id::text as id from touchpoints e
+          where e.org_id = ${orgId} and e.event_id = ${eventId} and e.account_id is not null
+        union
+        select ep.account_id::text from touchpoints e
+          join people ep on ep.org_id = e.org_id and ep.id = e.person_id
+          where e.org_id = ${orgId} and e.event_id = ${eventId} and e.account_id is null and ep.account_id is not null`,
   );
   return list.map((r) => r.id);
 }
@@ -167,57 +170,50 @@ async function loadStages(tx: Tx, orgId: string, ids: string[] | null): Promise<
   );
 }
 
-/** A text column with the two separators of the group strings replaced by spaces. */
-const clean = (column: SQL) => sql`translate(${column}, chr(30) || chr(31), '  ')`;
-
 /**
  * One touch's fields joined by chr(31): epoch ms, channel, kind, online (1/0), event id, campaign. A group's touches
- * are joined by chr(30) in time order (ties by id, so the order is stable from run to run).
+ * are joined by chr(30) in the order of the ordered subquery they are aggregated from (time, then id). Names never
+ * hold the two separators (touchpoints_names_check), so they are sent as they are.
  */
 const touchText = sql`string_agg(concat_ws(chr(31), (extract(epoch from t.occurred_at) * 1000)::bigint,
-    ${clean(sql`t.channel`)}, ${clean(sql`t.kind`)}, case when t.online then '1' else '0' end,
-    coalesce(t.event_id::text, ''), coalesce(${clean(sql`t.campaign`)}, '')), chr(30) order by t.occurred_at, t.id)`;
+    t.channel, t.kind, case when t.online then '1' else '0' end, coalesce(t.event_id::text, ''),
+    coalesce(t.campaign, '')), chr(30))`;
+
+/** Touch columns of an ordered subquery, as `touchText` reads them. */
+const touchColumns = sql`t.occurred_at, t.id, t.channel, t.kind, t.online, t.event_id, t.campaign`;
+
+/** Group key of an account's touches that carry no account (they reach it through their person). */
+const accountlessKey = (accountId: string) => `*${accountId}`;
 
 /**
- * One ordered scan of the touches, one row per group: the account (account scope) or the person (person scope),
- * each group's touches in one string (far fewer rows to ship and parse than one per touch). Touches older than the
- * lookback before the earliest opportunity are never read.
+ * The query of every group's touches (the account in account scope, the person in person scope), one row per group
+ * with its touches in one string (far fewer rows to ship and parse than one per touch). Touches older than `since`
+ * (the lookback before the earliest opportunity) are never read.
+ *
+ * Account scope reads two kinds of group: touches carrying the account (key: the account id), and touches with no
+ * account whose person belongs to it (key: `accountlessKey`). Each comes in (time, id) order straight from its
+ * covering index (touchpoints_account_idx, touchpoints_accountless_idx): no table page per touch, and no sort but,
+ * with a focus on PostgreSQL before 17, one of the focus accounts' rows (an `= any` key loses the index order). The
+ * aggregate keeps the order of its ordered subquery; the statement runs without parallel workers, which could
+ * otherwise combine partial strings out of order, and `parseRun` refuses a run whose times go backwards.
  */
-async function loadTouches(
-  tx: Tx,
-  orgId: string,
-  scope: JourneyScope,
-  since: number,
-  focus: SQL | null,
-): Promise<GroupRow[]> {
+export function touchGroupsSql(orgId: string, scope: JourneyScope, since: number, focus: SQL | null): SQL {
   const from = new Date(since).toISOString();
   if (scope === "account") {
-    if (focus) {
-      // Two index paths instead of one scan: touches carrying a focus account (touchpoints_account_idx), and
-      // account-less touches of the focus accounts' people (people_account_idx, touchpoints_person_idx).
-      return rows<GroupRow>(
-        tx,
-        sql`select t.g::text as g, ${touchText} as s from (
-              select t.account_id as g, t.occurred_at, t.id, t.channel, t.kind, t.online, t.event_id, t.campaign
-                from touchpoints t
-                where t.org_id = ${orgId} and t.account_id = any(${focus}) and t.occurred_at >= ${from}
-              union all
-              select p.account_id, t.occurred_at, t.id, t.channel, t.kind, t.online, t.event_id, t.campaign
-                from people p
-                join touchpoints t on t.org_id = p.org_id and t.person_id = p.id
-                where p.org_id = ${orgId} and p.account_id = any(${focus}) and t.account_id is null
-                  and t.occurred_at >= ${from}) t
-            group by t.g`,
-      );
-    }
-    return rows<GroupRow>(
-      tx,
-      sql`select coalesce(t.account_id, p.account_id)::text as g, ${touchText} as s
-          from touchpoints t
-          left join people p on p.org_id = t.org_id and p.id = t.person_id
-          where t.org_id = ${orgId} and t.occurred_at >= ${from} and coalesce(t.account_id, p.account_id) is not null
-          group by coalesce(t.account_id, p.account_id)`,
-    );
+    const carrying = focus ? sql`t.account_id = any(${focus})` : sql`t.account_id is not null`;
+    const owning = focus ? sql`p.account_id = any(${focus})` : sql`p.account_id is not null`;
+    return sql`select t.g::text as g, ${touchText} as s from (
+          select t.account_id as g, ${touchColumns} from touchpoints t
+            where t.org_id = ${orgId} and ${carrying} and t.occurred_at >= ${from}
+            order by t.account_id, t.occurred_at, t.id) t
+          group by t.g
+        union all
+        select '*' || t.g::text, ${touchText} from (
+          select p.account_id as g, ${touchColumns} from people p
+            join touchpoints t on t.org_id = p.org_id and t.person_id = p.id and t.account_id is null
+            where p.org_id = ${orgId} and ${owning} and t.occurred_at >= ${from}
+            order by p.account_id, t.occurred_at, t.id) t
+          group by t.g`;
   }
   // Person scope: touches of people, and touches carrying an opportunity id (grouped under "opp:<id>"). With a
   // focus: the people of the focus accounts (a contact's journey must be whole, not only the part that met the
@@ -227,14 +223,13 @@ async function loadTouches(
             or t.opportunity_id in (select o.id from opportunities o where o.org_id = ${orgId}
               and o.account_id = any(${focus})))`
     : sql``;
-  return rows<GroupRow>(
-    tx,
-    sql`select coalesce(t.person_id::text, 'opp:' || t.opportunity_id::text) as g, ${touchText} as s
-        from touchpoints t
-        where t.org_id = ${orgId} and t.occurred_at >= ${from}
-          and (t.person_id is not null or t.opportunity_id is not null) ${only}
-        group by 1`,
-  );
+  return sql`select t.g as g, ${touchText} as s from (
+        select coalesce(t.person_id::text, 'opp:' || t.opportunity_id::text) as g, ${touchColumns}
+          from touchpoints t
+          where t.org_id = ${orgId} and t.occurred_at >= ${from}
+            and (t.person_id is not null or t.opportunity_id is not null) ${only}
+          order by 1, t.occurred_at, t.id) t
+      group by t.g`;
 }
 
 /** A touch's attributes as the builder's codes (see `parseRun`). */
@@ -269,7 +264,11 @@ export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string
     if (to < 0) to = text.length;
     let cut = text.indexOf("\u001f", from);
     if (cut < 0 || cut > to) cut = to;
-    run.at[i] = Number(text.slice(from, cut));
+    const at = Number(text.slice(from, cut));
+    // The runs arrive in time order (loadTouches); a run that goes back in time was aggregated out of order.
+    if (!(at >= (i > 0 ? run.at[i - 1]! : Number.NEGATIVE_INFINITY)))
+      throw new Error(`touch run out of time order at touch ${i + 1}: ${text.slice(from, cut)}`);
+    run.at[i] = at;
     const tail = text.slice(cut + 1, to);
     let codes = seen.get(tail);
     if (codes === undefined) {
@@ -374,12 +373,14 @@ export async function loadDeals(
   // Reads that do not depend on each other go side by side when the caller can (`parallel`), else one after the
   // other in the caller's transaction. Each part sets what its queries need, in whichever transaction it runs:
   // no JIT (these queries are costed high enough for PostgreSQL to compile them, which took about 2 s of a 6 s
-  // read on the large demo and saves nothing: the work is scanning and sorting), and the memory to sort the
-  // grouped touch scan without spilling to disk.
+  // read on the large demo and saves nothing: the work is scanning and sorting), the memory to sort without
+  // spilling to disk, and no parallel workers (see loadTouches).
   const together = async (parts: readonly ((t: Tx) => Promise<unknown>)[]): Promise<unknown[]> => {
     const prepared = parts.map((part) => async (t: Tx) => {
       await t.execute(sql`set local jit = off`);
       await t.execute(sql`set local work_mem = '64MB'`);
+      // The touch strings are aggregated in the order of an ordered subquery, which parallel workers would split.
+      await t.execute(sql`set local max_parallel_workers_per_gather = 0`);
       return part(t);
     });
     if (options.parallel) return options.parallel(prepared);
@@ -428,7 +429,7 @@ export async function loadDeals(
   // Contacts and committees only in person scope: no part (no transaction) for reads that return nothing.
   const read = (await together([
     (t) => loadStages(t, orgId, focus ? opps.map((o) => o.id) : null),
-    ...touchFocus.map((f) => (t: Tx) => loadTouches(t, orgId, options.scope, since, f)),
+    ...touchFocus.map((f) => (t: Tx) => rows<GroupRow>(t, touchGroupsSql(orgId, options.scope, since, f))),
     ...(person ? [(t: Tx) => loadContacts(t, orgId, focus), (t: Tx) => loadCommittees(t, orgId, focus)] : []),
   ])) as unknown[];
   const stageRows = read[0] as StageRow[];
@@ -492,7 +493,7 @@ export async function loadDeals(
     parts.length = 0;
     const keys =
       options.scope === "account"
-        ? [o.account_id]
+        ? [o.account_id, accountlessKey(o.account_id)]
         : [...(contacts.get(o.id) ?? committees.get(o.account_id) ?? []), `opp:${o.id}`];
     for (const key of keys) {
       const run = groups.get(key);
@@ -507,7 +508,8 @@ export async function loadDeals(
       builder.addTouchRun(run, start, end);
       touchCount += end - start;
     } else if (parts.length > 1) {
-      // Merge the contacts' runs by time; ties keep the order of the runs (contacts sorted by id), then their own.
+      // Merge the runs by time; ties keep the order of the runs (an account's own touches before its people's
+      // account-less ones; contacts sorted by id, then the opportunity's own), then their own order.
       const merged: [number, number][] = [];
       parts.forEach((p, k) => {
         for (let t = p.start; t < p.end; t++) merged.push([k, t]);

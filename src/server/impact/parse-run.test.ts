@@ -54,7 +54,8 @@ describe("reading a group's touches", () => {
           const fast = new DealSetBuilder(productStages, 365);
           const seen = new Map();
           for (const g of groups) {
-            const text = g.join(RS);
+            // Runs come from the database in time order.
+            const text = g.sort((x, y) => Number(x.split(US)[0]) - Number(y.split(US)[0])).join(RS);
             expect(parseRun(text, fast, seen)).toEqual(splitEveryTouch(text, reference));
           }
           const a = reference.build();
@@ -68,6 +69,15 @@ describe("reading a group's touches", () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it("refuses a run that goes back in time, naming the touch (the aggregate lost its order)", () => {
+    const builder = new DealSetBuilder(productStages, 365);
+    const at = (ms: number) => [ms, "web", "visit", "1", "", ""].join(US);
+    expect(() => parseRun([at(2000), at(2000), at(3000)].join(RS), builder, new Map())).not.toThrow();
+    expect(() => parseRun([at(2000), at(3000), at(2999)].join(RS), builder, new Map())).toThrow(
+      /out of time order at touch 3: 2999/,
     );
   });
 });

@@ -1,0 +1,18 @@
+-- Journeys travel as text with chr(30) between touches and chr(31) between fields. The read used to turn those two
+-- characters into spaces on every touch; they are turned into spaces here once, and refused from now on.
+UPDATE "touchpoints" SET
+  "channel" = translate("channel", chr(30) || chr(31), '  '),
+  "kind" = translate("kind", chr(30) || chr(31), '  '),
+  "campaign" = translate("campaign", chr(30) || chr(31), '  ')
+WHERE strpos("channel" || "kind" || coalesce("campaign", ''), chr(30)) > 0
+   OR strpos("channel" || "kind" || coalesce("campaign", ''), chr(31)) > 0;--> statement-breakpoint
+ALTER TABLE "touchpoints" ADD CONSTRAINT "touchpoints_names_check" CHECK (strpos("touchpoints"."channel" || "touchpoints"."kind" || coalesce("touchpoints"."campaign", ''), chr(30)) = 0
+        and strpos("touchpoints"."channel" || "touchpoints"."kind" || coalesce("touchpoints"."campaign", ''), chr(31)) = 0);--> statement-breakpoint
+-- Lengths hold for new touches (imports refuse longer names with the row and field); older rows are not rewritten.
+ALTER TABLE "touchpoints" ADD CONSTRAINT "touchpoints_name_lengths_check" CHECK (char_length("touchpoints"."channel") <= 64 and char_length("touchpoints"."kind") <= 64
+        and char_length("touchpoints"."campaign") <= 255) NOT VALID;--> statement-breakpoint
+DROP INDEX "touchpoints_account_idx";--> statement-breakpoint
+CREATE INDEX "touchpoints_account_idx" ON "touchpoints" USING btree ("org_id","account_id","occurred_at","id") INCLUDE ("channel","kind","online","event_id","campaign");--> statement-breakpoint
+CREATE INDEX "touchpoints_accountless_idx" ON "touchpoints" USING btree ("org_id","person_id","occurred_at","id") INCLUDE ("channel","kind","online","event_id","campaign") WHERE "touchpoints"."account_id" is null;--> statement-breakpoint
+DROP INDEX "touchpoints_event_idx";--> statement-breakpoint
+CREATE INDEX "touchpoints_event_idx" ON "touchpoints" USING btree ("org_id","event_id") INCLUDE ("account_id","person_id") WHERE "touchpoints"."event_id" is not null;
