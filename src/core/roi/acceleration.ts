@@ -78,6 +78,33 @@ export function accelerationAsOf(deals: DealSet, options: AccelerationOptions): 
     throw new AppError("validation", "the event ends before it starts", "endsAt");
   }
   const lookbackDays = options.lookbackDays ?? deals.lookbackDays;
+  // A report asks the same question from its ledger and from its ROI curve: answered once per deal set (which
+  // never changes once built).
+  let memo = remembered.get(deals);
+  if (!memo) {
+    memo = new Map();
+    remembered.set(deals, memo);
+  }
+  const key = `${eventCode}|${options.eventStartsAt}|${eventEndsAt}|${asOf}|${lookbackDays}`;
+  let answer = memo.get(key);
+  if (!answer) {
+    if (memo.size >= 256) memo.clear();
+    answer = compare(deals, eventCode, eventEndsAt, asOf, lookbackDays);
+    memo.set(key, answer);
+  }
+  const { interval } = answer;
+  return { ...answer, interval: interval ? [interval[0], interval[1]] : null, pairs: [...answer.pairs] };
+}
+
+const remembered = new WeakMap<DealSet, Map<string, Acceleration>>();
+
+function compare(
+  deals: DealSet,
+  eventCode: number,
+  eventEndsAt: number,
+  asOf: number,
+  lookbackDays: number,
+): Acceleration {
   const n = deals.count;
   const treated = new Uint8Array(n);
   const eligible = new Uint8Array(n);

@@ -131,6 +131,25 @@ describe("acceleration", () => {
     expect(a).toMatchObject({ counted: true, interval: [close(3_000_000 / 365), close(3_000_000 / 365)] });
   });
 
+  it("answers a question asked again from what it remembered, each caller with its own copy", () => {
+    const ask = (asOf: number) =>
+      accelerationAsOf(deals, {
+        eventCode: eventCodeOf(deals, EVENT),
+        eventStartsAt: day(-1),
+        eventEndsAt: day(0),
+        asOf,
+      });
+    const first = ask(day(180));
+    first.pairs.push({ treatedId: "X", controlId: "Y", daysSaved: 1, value: 1 });
+    first.interval![0] = -1;
+    const again = ask(day(180));
+    expect(again.pairs).toHaveLength(1);
+    expect(again.interval![0]).toBeCloseTo(3_000_000 / 365, 6);
+    // Another day is another question: the deal is not won by day 90.
+    expect(ask(day(90))).toMatchObject({ status: "no_attending_deals", treated: 0 });
+    expect(ask(day(180))).toMatchObject({ status: "compared", treated: 1 });
+  });
+
   it("does not count acceleration its interval cannot tell from zero", () => {
     // T1 closes 30 days sooner than its match, T2 30 days later; equal amounts of 36,500 → ±3,000 each.
     const mk = (id: string, stage: string, closeDay: number, touched: boolean): TinyDeal => ({

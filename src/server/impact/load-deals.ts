@@ -262,9 +262,22 @@ export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string
   for (let i = 0; i < n; i++) {
     let to = text.indexOf("\u001e", from);
     if (to < 0) to = text.length;
-    let cut = text.indexOf("\u001f", from);
-    if (cut < 0 || cut > to) cut = to;
-    const at = Number(text.slice(from, cut));
+    // The time: whole milliseconds read digit by digit (up to 15 digits, sign included: exact in a double), anything
+    // else through Number().
+    let cut = from;
+    const negative = text.charCodeAt(cut) === 45;
+    if (negative) cut++;
+    const digits = cut;
+    let whole = 0;
+    for (let c = text.charCodeAt(cut); c >= 48 && c <= 57; c = text.charCodeAt(++cut))
+      whole = whole * 10 + (c - 48);
+    let at: number;
+    if (text.charCodeAt(cut) === 31 && cut > digits && cut - digits <= 15) at = negative ? -whole : whole;
+    else {
+      cut = text.indexOf("\u001f", from);
+      if (cut < 0 || cut > to) cut = to;
+      at = Number(text.slice(from, cut));
+    }
     // The runs arrive in time order (loadTouches); a run that goes back in time was aggregated out of order.
     if (!(at >= (i > 0 ? run.at[i - 1]! : Number.NEGATIVE_INFINITY)))
       throw new Error(`touch run out of time order at touch ${i + 1}: ${text.slice(from, cut)}`);

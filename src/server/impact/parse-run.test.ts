@@ -33,7 +33,12 @@ function splitEveryTouch(text: string, builder: DealSetBuilder): TouchRun {
 // A touch as the database writes it: ms, channel, kind, online, event id (or empty), campaign (or empty).
 const touch = fc
   .tuple(
-    fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }),
+    fc.oneof(
+      fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }).map(String),
+      fc.integer({ min: -(2 ** 50), max: 2 ** 50 }).map(String),
+      fc.bigInt({ min: -(10n ** 19n), max: 10n ** 19n }).map(String),
+      fc.constantFrom("0", "-0", "123456789012345", "-123456789012345", "1234567890123456"),
+    ),
     fc.constantFrom("webinar", " email ", "conference", "web", "call"),
     fc.constantFrom("", "attended", "note", "registered"),
     fc.boolean(),
