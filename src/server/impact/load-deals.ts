@@ -83,16 +83,22 @@ interface GroupRow {
 
 const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 
-/** Accounts an event touched: through the touch's account, or the account of the person touched. */
+/**
+ * Accounts an event touched (column `id`): through the touch's account, or the account of the person touched; from
+ * the event index alone (touchpoints_event_idx includes both).
+ */
+const focusAccountsSql = (orgId: string, eventId: string) =>
+  sql`select e.account_id as id from touchpoints e
+        where e.org_id = ${orgId} and e.event_id = ${eventId} and e.account_id is not null
+      union
+      select ep.account_id from touchpoints e
+        join people ep on ep.org_id = e.org_id and ep.id = e.person_id
+        where e.org_id = ${orgId} and e.event_id = ${eventId} and e.account_id is null and ep.account_id is not null`;
+
 async function focusAccountIds(tx: Tx, orgId: string, eventId: string): Promise<string[]> {
   const list = await rows<{ id: string }>(
     tx,
-    sql`select e.account_id::text as id from touchpoints e
-          where e.org_id = ${orgId} and e.event_id = ${eventId} and e.account_id is not null
-        union
-        select ep.account_id::text from touchpoints e
-          join people ep on ep.org_id = e.org_id and ep.id = e.person_id
-          where e.org_id = ${orgId} and e.event_id = ${eventId} and e.account_id is null and ep.account_id is not null`,
+    sql`select f.id::text as id from (${focusAccountsSql(orgId, eventId)}) f`,
   );
   return list.map((r) => r.id);
 }
@@ -129,20 +135,21 @@ async function loadOpportunities(
 }
 
 /**
- * Acceleration candidates outside the focus accounts: won deals open when the event ended that closed within the
- * longest horizon after it. They need no touches (the event did not touch their accounts), only the stage they were
- * in when the event ended, which the query reads from the history.
+ * Acceleration candidates outside the accounts the event touched: won deals open when the event ended that closed
+ * within the longest horizon after it. They need no touches (the event did not touch their accounts), only the
+ * stage they were in when the event ended, which the query reads from the history. The query needs nothing but the
+ * event, so it can start before anything else is known.
  */
 async function loadControls(
   tx: Tx,
   orgId: string,
   eventId: string,
-  focus: SQL,
 ): Promise<(OppRow & { stage_at_end: string })[]> {
   const ends = sql`(select ends_at from events where org_id = ${orgId} and id = ${eventId})`;
   return rows<OppRow & { stage_at_end: string }>(
     tx,
-    sql`select o.id, o.account_id, o.amount_minor::float8 as amount, o.currency, o.stage,
+    sql`with focus as (${focusAccountsSql(orgId, eventId)})
+        select o.id, o.account_id, o.amount_minor::float8 as amount, o.currency, o.stage,
           ${epochMs(sql`o.opened_at`)} as opened, ${epochMs(sql`o.closed_at`)} as closed, o.is_won, a.segment,
           coalesce(
             (select s.to_stage from stage_changes s where s.org_id = o.org_id and s.opportunity_id = o.id
@@ -154,19 +161,31 @@ async function loadControls(
         join accounts a on a.org_id = o.org_id and a.id = o.account_id
         where o.org_id = ${orgId} and o.is_won and o.opened_at <= ${ends} and o.closed_at > ${ends}
           and o.closed_at <= ${ends} + interval '${sql.raw(String(MAX_HORIZON_DAYS))} days'
-          and o.account_id <> all(${focus})
+          and not exists (select 1 from focus f where f.id = o.account_id)
         order by o.id`,
   );
 }
 
-/** Stage histories of the opportunities taking part (all, or the ids given), in time order per opportunity. */
+/**
+ * Stage histories of the opportunities taking part (all, or the ids given), in time order per opportunity. Given
+ * ids are read one index probe each, in the order given (a scan of every history filtered by thousands of ids
+ * would cost more); either way from stage_changes_history_idx alone.
+ */
 async function loadStages(tx: Tx, orgId: string, ids: string[] | null): Promise<StageRow[]> {
-  const only = ids ? sql`and s.opportunity_id = any(${sql.param(ids)}::uuid[])` : sql``;
+  const columns = sql`s.opportunity_id, ${epochMs(sql`s.changed_at`)} as at, s.from_stage, s.to_stage`;
+  if (!ids) {
+    return rows<StageRow>(
+      tx,
+      sql`select ${columns} from stage_changes s where s.org_id = ${orgId}
+          order by s.opportunity_id, s.changed_at, s.id`,
+    );
+  }
   return rows<StageRow>(
     tx,
-    sql`select s.opportunity_id, ${epochMs(sql`s.changed_at`)} as at, s.from_stage, s.to_stage
-        from stage_changes s where s.org_id = ${orgId} ${only}
-        order by s.opportunity_id, s.changed_at, s.id`,
+    sql`select ${columns} from unnest(${sql.param(ids)}::uuid[]) with ordinality as o(id, n)
+        cross join lateral (select * from stage_changes s where s.org_id = ${orgId} and s.opportunity_id = o.id
+          order by s.changed_at, s.id) s
+        order by o.n, s.changed_at, s.id`,
   );
 }
 
@@ -403,18 +422,25 @@ export async function loadDeals(
     return out;
   };
   const focusEventId = options.focusEventId;
+  type ControlRow = OppRow & { stage_at_end: string };
+  const readControls = async (): Promise<ControlRow[]> =>
+    focusEventId
+      ? ((await together([(t) => loadControls(t, orgId, focusEventId)])) as [ControlRow[]])[0]
+      : [];
+  // Side by side, the acceleration controls (the costliest read before the journeys) start at once and are waited
+  // for only when the deals are built; one after the other, they come after the opportunities.
+  const early = options.parallel ? readControls() : null;
+  early?.catch(() => undefined); // awaited below; an error then is the caller's
   const focusIds = focusEventId
     ? ((await together([(t) => focusAccountIds(t, orgId, focusEventId)])) as [string[]])[0]
     : null;
   const asParam = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
   const focus = focusIds ? asParam(focusIds) : null;
-  const [opps, controls = []] = (await together([
-    (t) => loadOpportunities(t, orgId, options, focus),
-    ...(focusEventId && focus ? [(t: Tx) => loadControls(t, orgId, focusEventId, focus)] : []),
-  ])) as [OppRow[], (OppRow & { stage_at_end: string })[]?];
+  const [opps] = (await together([(t) => loadOpportunities(t, orgId, options, focus)])) as [OppRow[]];
+  const controlsRead = early ?? (await readControls());
   lap("opportunities");
   const builder = new DealSetBuilder(productStages, lookbackDays);
-  if (opps.length === 0 && controls.length === 0) {
+  if (opps.length === 0 && (await controlsRead).length === 0) {
     return {
       deals: builder.build(),
       info: {
@@ -453,6 +479,7 @@ export async function loadDeals(
   const committees = person
     ? (read[2 + touchFocus.length] as Map<string, string[]>)
     : new Map<string, string[]>();
+  const controls = await controlsRead;
   lap("touches");
   const stagesByOpp = new Map<string, [number, number]>();
   for (let s = 0, i = 1; i <= stageRows.length; i++) {
