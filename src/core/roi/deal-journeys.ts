@@ -29,6 +29,32 @@ export interface DealJourneyOptions {
   only?: Uint8Array;
   /** Touch kinds that create a lead: the first such touch is the lead-creation milestone (w_shaped, full_path). */
   leadKinds?: readonly string[];
+  /**
+   * Columns to write the touches into instead of new ones (see `journeyScratch`): the table's touch columns are then
+   * views of them, valid until the next table is written into the same scratch.
+   */
+  scratch?: JourneyScratch;
+}
+
+/** Reusable touch columns for journey tables of one deal set (room for every touch it holds). */
+export interface JourneyScratch {
+  touchChannel: Int32Array;
+  touchKey: Int32Array;
+  touchTime: Float64Array;
+  touchFlags: Uint8Array;
+  touchKind: Int32Array;
+}
+
+/** Touch columns with room for every touch of `deals`: any journey table built from it fits. */
+export function journeyScratch(deals: DealSet): JourneyScratch {
+  const n = deals.touchAt.length;
+  return {
+    touchChannel: new Int32Array(n),
+    touchKey: new Int32Array(n),
+    touchTime: new Float64Array(n),
+    touchFlags: new Uint8Array(n),
+    touchKind: new Int32Array(n),
+  };
 }
 
 /** A journey table built from deals, and which deal each journey is. */
@@ -205,11 +231,13 @@ export function dealJourneyTable(deals: DealSet, options: DealJourneyOptions): D
   const keyMap = new Int32Array(sourceKeys.length + 1).fill(-1); // last slot: MISSING_KEY
   const keys: string[] = [];
   const offsets = new Int32Array(journeys + 1);
-  const touchChannel = new Int32Array(touches);
-  const touchKey = keyBy === "channel" ? touchChannel : new Int32Array(touches);
-  const touchTime = new Float64Array(touches);
-  const touchFlags = new Uint8Array(touches);
-  const touchKind = new Int32Array(touches);
+  const into = options.scratch;
+  const touchChannel = into ? into.touchChannel.subarray(0, touches) : new Int32Array(touches);
+  const touchKey =
+    keyBy === "channel" ? touchChannel : into ? into.touchKey.subarray(0, touches) : new Int32Array(touches);
+  const touchTime = into ? into.touchTime.subarray(0, touches) : new Float64Array(touches);
+  const touchFlags = into ? into.touchFlags.subarray(0, touches) : new Uint8Array(touches);
+  const touchKind = into ? into.touchKind.subarray(0, touches) : new Int32Array(touches);
   let anyKind = false;
   let out = 0;
   for (let j = 0; j < journeys; j++) {

@@ -8,7 +8,9 @@ import {
   dealJourneyTable,
   dealsTouchedBy,
   type JourneyOutcome,
+  type JourneyScratch,
   type JourneyWindow,
+  journeyScratch,
   reweighJourneys,
 } from "./deal-journeys.ts";
 import type { DealSet } from "./deal-set.ts";
@@ -48,13 +50,15 @@ export type EventCredits = Record<string, { conversions: number; value: number }
  * by horizon, with and without offline touches, and the same question from several views), so per deal set this
  * keeps: the deals each event touched per window and day; the credits already computed (without model settings
  * only: those are compared by value); and the last journey table of per-journey models, which every outcome on the
- * same day and window re-weighs instead of building again. A deal set never changes once built, so none of it
- * goes stale; it goes with the deal set.
+ * same day and window re-weighs instead of building again, written into touch columns kept for the next one. A deal
+ * set never changes once built, so none of it goes stale; it goes with the deal set.
  */
 interface CreditMemo {
   masks: Map<string, Uint8Array>;
   credits: Map<string, { conversions: number; value: number }>;
   journeys: { key: string; journeys: DealJourneys } | null;
+  /** The touch columns that table is written into, reused by the next one (it replaces the table). */
+  scratch: JourneyScratch | null;
 }
 const memos = new WeakMap<DealSet, CreditMemo>();
 /** Entries kept per map before it is cleared (a portfolio asks about every event of one deal set). */
@@ -63,7 +67,7 @@ const MEMO_LIMIT = 512;
 function memoOf(deals: DealSet): CreditMemo {
   let memo = memos.get(deals);
   if (!memo) {
-    memo = { masks: new Map(), credits: new Map(), journeys: null };
+    memo = { masks: new Map(), credits: new Map(), journeys: null, scratch: null };
     memos.set(deals, memo);
   }
   return memo;
@@ -140,7 +144,10 @@ export function eventCredits(
     const key = `${code}|${day}`;
     let journeys = memo.journeys?.key === key ? memo.journeys.journeys : null;
     if (!journeys) {
+      memo.journeys = null; // its columns are about to be overwritten
+      memo.scratch ??= journeyScratch(deals);
       journeys = dealJourneyTable(deals, {
+        scratch: memo.scratch,
         asOf: options.asOf,
         window,
         outcome: "won",
