@@ -61,21 +61,33 @@ describe("deals from the database", () => {
     expect(one.info.deals).toBe(6);
     expect(one.info.touches).toBe(18);
     // On a server the parts run on connections of their own, with no transaction of the caller's open; embedded, in
-    // reverse order in one transaction, so the result cannot depend on which part comes back first.
-    const split = db.withOrgEach
-      ? await loadDeals(null, org, { ...options, parallel: (parts) => db.withOrgEach!(org, parts) })
-      : await db.withOrg(org, (tx) =>
-          loadDeals(tx, org, {
+    // another order in one transaction, so the result cannot depend on which part comes back first.
+    // The touches come in chunks of accounts (two, or here one account each: three per connection), parsed and built
+    // as they come.
+    for (const chunkAccounts of [undefined, 1]) {
+      const split = db.withOrgEach
+        ? await loadDeals(null, org, {
             ...options,
-            parallel: async (parts) => {
-              const out = [];
-              for (const part of [...parts].reverse()) out.unshift(await part(tx));
-              return out;
-            },
-          }),
-        );
-    expect(split.info.touches).toBe(one.info.touches);
-    expect(split.deals).toEqual(one.deals);
+            chunkAccounts,
+            parallel: (parts) => db.withOrgEach!(org, parts),
+          })
+        : await db.withOrg(org, (tx) =>
+            loadDeals(tx, org, {
+              ...options,
+              chunkAccounts,
+              parallel: async (parts) => {
+                // The last part first (the second connection's chunks), then the others in order: histories
+                // arrive between the chunks of one connection and the other's.
+                const out = new Array(parts.length);
+                const order = [parts.length - 1, ...parts.keys()].slice(0, parts.length);
+                for (const k of order) out[k] = await parts[k]!(tx);
+                return out;
+              },
+            }),
+          );
+      expect(split.info.touches).toBe(one.info.touches);
+      expect(split.deals).toEqual(one.deals);
+    }
   });
 });
 

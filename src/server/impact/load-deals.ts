@@ -45,6 +45,11 @@ export interface LoadDealsOptions {
    * Without it the reads run one after the other in the caller's transaction.
    */
   parallel?: <T>(parts: readonly ((tx: Tx) => Promise<T>)[]) => Promise<T[]>;
+  /**
+   * Side by side, a focused read takes the touches of about this many accounts per query (default 1,000; from 2 to
+   * 6 queries), so that the deals are parsed and built while later ones are still being read.
+   */
+  chunkAccounts?: number;
 }
 
 /** What the loader met: sizes, and data it could not use as given. */
@@ -54,7 +59,10 @@ export interface LoadInfo {
   currencies: string[];
   unknownStages: string[];
   ms: number;
-  /** Milliseconds per step: opportunities (with acceleration controls), stage histories with touches (queries), build. */
+  /**
+   * Milliseconds per step: opportunities; stage histories and touches (the queries, with the deals parsed and built
+   * as the touches come); acceleration controls and the final build.
+   */
   steps: { opportunities: number; touches: number; build: number };
 }
 
@@ -457,42 +465,42 @@ export async function loadDeals(
   for (const o of opps) since = Math.min(since, o.opened);
   since -= lookbackDays * DAY_MS;
   const person = options.scope === "person";
-  // A focused account-scope read splits its touches by account, in two halves when they can run side by side:
-  // each account's touches are one group, so the halves never share a group.
-  const touchFocus: (SQL | null)[] =
-    opps.length === 0
-      ? []
-      : focusIds && !person && options.parallel && focusIds.length > 1
-        ? [asParam(focusIds.slice(0, focusIds.length >> 1)), asParam(focusIds.slice(focusIds.length >> 1))]
-        : [focus];
-  // Contacts and committees only in person scope: no part (no transaction) for reads that return nothing.
-  const read = (await together([
-    (t) => loadStages(t, orgId, focus ? opps.map((o) => o.id) : null),
-    ...touchFocus.map((f) => (t: Tx) => rows<GroupRow>(t, touchGroupsSql(orgId, options.scope, since, f))),
-    ...(person ? [(t: Tx) => loadContacts(t, orgId, focus), (t: Tx) => loadCommittees(t, orgId, focus)] : []),
-  ])) as unknown[];
-  const stageRows = read[0] as StageRow[];
-  const touches = (read.slice(1, 1 + touchFocus.length) as GroupRow[][]).flat();
-  const contacts = person
-    ? (read[1 + touchFocus.length] as Map<string, string[]>)
-    : new Map<string, string[]>();
-  const committees = person
-    ? (read[2 + touchFocus.length] as Map<string, string[]>)
-    : new Map<string, string[]>();
-  const controls = await controlsRead;
-  lap("touches");
-  const stagesByOpp = new Map<string, [number, number]>();
-  for (let s = 0, i = 1; i <= stageRows.length; i++) {
-    if (i === stageRows.length || stageRows[i]!.opportunity_id !== stageRows[s]!.opportunity_id) {
-      stagesByOpp.set(stageRows[s]!.opportunity_id, [s, i]);
-      s = i;
+  // The touch groups are read in chunks of accounts, and parsed and built into deals as they come while later chunks
+  // are still being read. A focused account-scope read that can run side by side splits the (sorted) focus accounts
+  // into chunks taken in turn by two connections; each account's touches are one group, so chunks never share a
+  // group. Chunks are parsed in their order and deals added in the opportunities' (account) order, so the result
+  // does not depend on which chunk comes back first. Otherwise there is one chunk.
+  const chunked = focusIds && !person && options.parallel && opps.length > 0 ? [...focusIds].sort() : null;
+  const perChunk = options.chunkAccounts ?? 1000;
+  const chunkCount = chunked
+    ? Math.min(chunked.length, 6, Math.max(2, Math.ceil(chunked.length / perChunk)))
+    : 1;
+  const chunkIds: string[][] = [];
+  if (chunked) {
+    for (let k = 0; k < chunkCount; k++) {
+      chunkIds.push(
+        chunked.slice(
+          Math.floor((k * chunked.length) / chunkCount),
+          Math.floor(((k + 1) * chunked.length) / chunkCount),
+        ),
+      );
     }
   }
+  const chunks: (SQL | null)[] =
+    opps.length === 0 ? [] : chunked ? chunkIds.map((ids) => asParam(ids)) : [focus];
+  const lanes: number[][] = chunked && chunks.length > 1 ? [[], []] : [[]];
+  chunks.forEach((_, k) => lanes[k % lanes.length]!.push(k));
+  const arrived: (GroupRow[] | null)[] = chunks.map(() => null);
+  let stageRows: StageRow[] | null = null;
+  const stagesByOpp = new Map<string, [number, number]>();
+  let contacts: Map<string, string[]> | null = person ? null : new Map();
+  let committees: Map<string, string[]> | null = person ? null : new Map();
   const groups = new Map<string, TouchRun>();
   const seen = new Map<string, TouchCodes>();
-  for (const row of touches) if (row.s) groups.set(row.g, parseRun(row.s, builder, seen));
   const currencies = new Set<string>();
   let touchCount = 0;
+  let parsed = 0; // chunks parsed, in order
+  let built = 0; // opportunities added, in order
   const closedStage = (won: boolean | null) => (won ? "closed_won" : "closed_lost");
   const parts: { run: TouchRun; start: number; end: number }[] = [];
   const add = (run: TouchRun, t: number) =>
@@ -504,7 +512,8 @@ export async function loadDeals(
       run.kind[t]!,
       run.online[t] === 1,
     );
-  for (const o of opps) {
+  const addOpportunity = (o: OppRow, contacts: Map<string, string[]>, committees: Map<string, string[]>) => {
+    const rows = stageRows!;
     currencies.add(o.currency);
     builder.addDeal({
       id: o.id,
@@ -518,10 +527,10 @@ export async function loadDeals(
     const history = stagesByOpp.get(o.id);
     if (history) {
       for (let s = history[0]; s < history[1]; s++) {
-        const r = stageRows[s]!;
+        const r = rows[s]!;
         builder.addStage(r.at, r.to_stage, r.from_stage);
       }
-      const last = stageRows[history[1] - 1]!;
+      const last = rows[history[1] - 1]!;
       const closed = o.closed !== null && o.is_won !== null;
       if (closed && last.to_stage !== closedStage(o.is_won) && o.closed! >= last.at) {
         builder.addStage(o.closed!, closedStage(o.is_won));
@@ -560,7 +569,58 @@ export async function loadDeals(
       for (const [k, t] of merged) add(parts[k]!.run, t);
       touchCount += merged.length;
     }
-  }
+  };
+  /** Parses the chunks that can be (in order), then adds the opportunities whose accounts are all read. */
+  const advance = () => {
+    while (parsed < chunks.length && arrived[parsed]) {
+      for (const row of arrived[parsed]!) if (row.s) groups.set(row.g, parseRun(row.s, builder, seen));
+      arrived[parsed] = [];
+      parsed++;
+    }
+    if (!stageRows || !contacts || !committees) return;
+    // Opportunities come in account order: those up to the last account of the last parsed chunk are complete.
+    const bound =
+      parsed === chunks.length ? null : parsed > 0 && chunked ? chunkIds[parsed - 1]!.at(-1)! : undefined;
+    if (bound === undefined) return;
+    while (built < opps.length && (bound === null || opps[built]!.account_id <= bound)) {
+      addOpportunity(opps[built++]!, contacts, committees);
+    }
+  };
+  // Contacts and committees only in person scope: no part (no transaction) for reads that return nothing.
+  await together([
+    async (t) => {
+      const list = await loadStages(t, orgId, focus ? opps.map((o) => o.id) : null);
+      for (let s = 0, i = 1; i <= list.length; i++) {
+        if (i === list.length || list[i]!.opportunity_id !== list[s]!.opportunity_id) {
+          stagesByOpp.set(list[s]!.opportunity_id, [s, i]);
+          s = i;
+        }
+      }
+      stageRows = list;
+      advance();
+    },
+    ...lanes.map((lane) => async (t: Tx) => {
+      for (const k of lane) {
+        arrived[k] = await rows<GroupRow>(t, touchGroupsSql(orgId, options.scope, since, chunks[k]!));
+        advance();
+      }
+    }),
+    ...(person
+      ? [
+          async (t: Tx) => {
+            contacts = await loadContacts(t, orgId, focus);
+            advance();
+          },
+          async (t: Tx) => {
+            committees = await loadCommittees(t, orgId, focus);
+            advance();
+          },
+        ]
+      : []),
+  ]);
+  if (built !== opps.length) throw new Error(`built ${built} of ${opps.length} opportunities`);
+  const controls = await controlsRead;
+  lap("touches");
   // Acceleration controls outside the focus: their history reduced to what the comparison reads.
   for (const o of controls) {
     currencies.add(o.currency);
