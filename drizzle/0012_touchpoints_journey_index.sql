@@ -15,7 +15,7 @@ DROP INDEX "touchpoints_account_idx";--> statement-breakpoint
 CREATE INDEX "touchpoints_account_idx" ON "touchpoints" USING btree ("org_id","account_id","occurred_at","id") INCLUDE ("channel","kind","online","event_id","campaign");--> statement-breakpoint
 CREATE INDEX "touchpoints_accountless_idx" ON "touchpoints" USING btree ("org_id","person_id","occurred_at","id") INCLUDE ("channel","kind","online","event_id","campaign") WHERE "touchpoints"."account_id" is null;--> statement-breakpoint
 DROP INDEX "touchpoints_event_idx";--> statement-breakpoint
-CREATE INDEX "touchpoints_event_idx" ON "touchpoints" USING btree ("org_id","event_id") INCLUDE ("account_id","person_id") WHERE "touchpoints"."event_id" is not null;;--> statement-breakpoint
+CREATE INDEX "touchpoints_event_idx" ON "touchpoints" USING btree ("org_id","event_id") INCLUDE ("account_id","person_id","occurred_at") WHERE "touchpoints"."event_id" is not null;--> statement-breakpoint
 -- A report reads the histories of thousands of given opportunities one index probe each: with from_stage too, the
 -- index alone answers them.
 DROP INDEX "stage_changes_history_idx";--> statement-breakpoint

@@ -115,8 +115,13 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array> {
     (this.data as Float64Array).set(src.subarray(start, end), this.length);
     this.length += n;
   }
-  done(): T {
-    return this.data.slice(0, this.length) as T;
+  /** The values, in an array of their own (on shared memory when asked: other threads then read the same). */
+  done(shared = false): T {
+    if (!shared) return this.data.slice(0, this.length) as T;
+    const Of = this.data.constructor as { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+    const out = new Of(new SharedArrayBuffer(this.length * Of.BYTES_PER_ELEMENT));
+    out.set(this.data.subarray(0, this.length));
+    return out;
   }
 }
 const f64 = (n = 256) => new Grow(new Float64Array(n), (m) => new Float64Array(m));
@@ -335,33 +340,38 @@ export class DealSetBuilder {
     this.touchOnline.pushRange(run.online, start, end);
   }
 
-  build(): DealSet {
+  /**
+   * The deal set. With `shared`, its columns are on shared memory, so that a worker thread posted the set reads the
+   * very same columns instead of a copy.
+   */
+  build(options: { shared?: boolean } = {}): DealSet {
     this.finishDeal();
     this.current = null;
+    const shared = options.shared ?? false;
     return {
       count: this.ids.length,
       ids: this.ids,
-      amount: this.amount.done(),
-      openedAt: this.openedAt.done(),
-      closedAt: this.closedAt.done(),
-      segment: this.segment.done(),
+      amount: this.amount.done(shared),
+      openedAt: this.openedAt.done(shared),
+      closedAt: this.closedAt.done(shared),
+      segment: this.segment.done(shared),
       segments: this.segments.names,
       stages: this.stages,
-      stageOffsets: this.stageOffsets.done(),
-      stageAt: this.stageAt.done(),
-      stageCode: this.stageCode.done(),
-      initialStage: this.initialStage.done(),
+      stageOffsets: this.stageOffsets.done(shared),
+      stageAt: this.stageAt.done(shared),
+      stageCode: this.stageCode.done(shared),
+      initialStage: this.initialStage.done(shared),
       channels: this.channels.names,
       events: this.events.names,
       campaigns: this.campaigns.names,
       kinds: this.kinds.names,
-      touchOffsets: this.touchOffsets.done(),
-      touchAt: this.touchAt.done(),
-      touchChannel: this.touchChannel.done(),
-      touchEvent: this.touchEvent.done(),
-      touchCampaign: this.touchCampaign.done(),
-      touchKind: this.touchKind.done(),
-      touchOnline: this.touchOnline.done(),
+      touchOffsets: this.touchOffsets.done(shared),
+      touchAt: this.touchAt.done(shared),
+      touchChannel: this.touchChannel.done(shared),
+      touchEvent: this.touchEvent.done(shared),
+      touchCampaign: this.touchCampaign.done(shared),
+      touchKind: this.touchKind.done(shared),
+      touchOnline: this.touchOnline.done(shared),
       lookbackDays: this.lookbackDays,
     };
   }

@@ -97,7 +97,11 @@ export const tinyDeals: TinyDeal[] = [
 ];
 
 /** Builds a DealSet from tiny deals. */
-export function buildTinyWorld(deals: readonly TinyDeal[] = tinyDeals, lookbackDays = 365) {
+export function buildTinyWorld(
+  deals: readonly TinyDeal[] = tinyDeals,
+  lookbackDays = 365,
+  options: { shared?: boolean } = {},
+) {
   const b = new DealSetBuilder(testStages, lookbackDays);
   for (const d of deals) {
     b.addDeal({
@@ -112,5 +116,5 @@ export function buildTinyWorld(deals: readonly TinyDeal[] = tinyDeals, lookbackD
       b.addTouch({ at: day(at), channel, online, eventId: eventId ?? null });
     }
   }
-  return b.build();
+  return b.build(options);
 }

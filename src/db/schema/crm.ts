@@ -227,8 +227,9 @@ export const touchpoints = pgTable(
     index("touchpoints_accountless_idx")
       .on(t.orgId, t.personId, t.occurredAt, t.id)
       .where(sql`${t.accountId} is null`),
-    // The accounts and people an event touched, from the index alone (the migration adds INCLUDE (account_id,
-    // person_id)). Touches with no event are left out: they are most of the timeline, and no read looks them up.
+    // The accounts and people an event touched, and when, from the index alone (the migration adds INCLUDE
+    // (account_id, person_id, occurred_at)). Touches with no event are left out: they are most of the timeline, and
+    // no read looks them up.
     index("touchpoints_event_idx").on(t.orgId, t.eventId).where(sql`${t.eventId} is not null`),
     // Deal notes and call summaries by time: the kickoff's messaging adoption reads them without scanning every touch.
     index("touchpoints_notes_idx")

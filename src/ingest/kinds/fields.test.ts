@@ -75,4 +75,3 @@ describe("names (a touch's kind and campaign)", () => {
     expect(kind("a\tb")).toBe("a\tb");
   });
 });
-

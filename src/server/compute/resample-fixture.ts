@@ -1,4 +1,4 @@
-import { isMainThread, workerData } from "node:worker_threads";
+import { isMainThread, threadId, workerData } from "node:worker_threads";
 import type { ResampleKernel, ResampleStep } from "../../core/stats/resampling.ts";
 
 /**
@@ -37,3 +37,19 @@ export const FIXTURE_KERNEL: ResampleKernel<FixtureInput> = {
   name: "fixtureStep",
   prepare: fixtureStep,
 };
+
+/** A task for the tests of `runTask`: writes 7 into the first cell of `cells` and says which thread it ran on. */
+export function markCells(cells: Int32Array): { threadId: number } {
+  cells[0] = 7;
+  return { threadId };
+}
+
+/** A task that fails. */
+export function failingTask(): never {
+  throw new Error("this task fails on purpose");
+}
+
+/** A task that never ends. */
+export function hangingTask(): never {
+  for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}

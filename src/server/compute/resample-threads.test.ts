@@ -1,12 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { roiCurve } from "../../core/roi/roi-curve.ts";
+import { buildTinyWorld, day, EVENT } from "../../core/roi/test-world.ts";
 import { compareSurvival, compareSurvivalMatched } from "../../core/stats/compare-survival.ts";
 import { createRng } from "../../core/stats/prng.ts";
 import { type ResampleJob, resample, resampleHere, runBlocks } from "../../core/stats/resampling.ts";
 import { matchedSetOutcomes, type TimedSet } from "../movement/days-saved.ts";
 import { FIXTURE_KERNEL, type FixtureInput } from "./resample-fixture.ts";
 import {
+  ROI_ENGINE,
   resampleTally,
   resampleThreads,
+  runTask,
   startResampleThreads,
   stopResampleThreads,
 } from "./resample-threads.ts";
@@ -126,5 +130,61 @@ describe("resampling on worker threads", () => {
     const small = { ...fixtureJob("compute", 20), work: 10 };
     expect(resample(small)).toEqual(resampleHere(small as ResampleJob));
     expect(resampleTally().jobs).toBe(0);
+  });
+});
+
+describe("whole tasks on worker threads", () => {
+  it("runs a task on a worker, which reads shared memory in place", async () => {
+    expect(runTask(FIXTURE_KERNEL.module, "markCells", [new Int32Array(1)])).toBeNull();
+    await startResampleThreads({ threads: 1, preload: [FIXTURE_KERNEL.module] });
+    const cells = new Int32Array(new SharedArrayBuffer(8));
+    const answer = await runTask<{ threadId: number }>(FIXTURE_KERNEL.module, "markCells", [cells]);
+    expect(answer!.threadId).toBeGreaterThan(0);
+    expect(cells[0]).toBe(7);
+    // A copy is all a worker gets of memory that is not shared.
+    const copied = new Int32Array(2);
+    await runTask(FIXTURE_KERNEL.module, "markCells", [copied]);
+    expect(copied[0]).toBe(0);
+    expect(resampleTally().tasks).toBe(2);
+  });
+
+  it("gives an event's ROI curve exactly as this thread does, from a deal set on shared memory", async () => {
+    const deals = buildTinyWorld(undefined, 365, { shared: true });
+    expect(deals.touchAt.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const input = {
+      eventId: EVENT,
+      eventStartsAt: day(-1),
+      eventEndsAt: day(0),
+      cost: 20_000,
+      now: day(250),
+      accelerationByHorizon: new Map([[30, 5]]),
+    };
+    await startResampleThreads({ threads: 1 });
+    const there = await runTask(ROI_ENGINE, "roiCurve", [deals, input]);
+    expect(there).toEqual(roiCurve(deals, input));
+    expect(resampleTally().tasks).toBe(1);
+  });
+
+  it("fails a task whose function throws, or that a worker does not have", async () => {
+    await startResampleThreads({ threads: 1, preload: [FIXTURE_KERNEL.module] });
+    await expect(runTask(FIXTURE_KERNEL.module, "failingTask", [])).rejects.toThrow(
+      "this task fails on purpose",
+    );
+    await expect(runTask(FIXTURE_KERNEL.module, "noSuchTask", [])).rejects.toThrow(
+      /exports no function noSuchTask/,
+    );
+    expect(resampleTally().tasks).toBe(0);
+    // A task that does not end in time fails, and its worker is stopped: nothing more is given to it.
+    await expect(runTask(FIXTURE_KERNEL.module, "hangingTask", [], 200)).rejects.toThrow(
+      /longer than 200 ms/,
+    );
+    expect(resampleThreads()).toBe(0);
+    expect(runTask(FIXTURE_KERNEL.module, "markCells", [new Int32Array(1)])).toBeNull();
+    // What a worker has when the threads stop fails too.
+    await stopResampleThreads();
+    await startResampleThreads({ threads: 1, preload: [FIXTURE_KERNEL.module] });
+    const pending = runTask(FIXTURE_KERNEL.module, "hangingTask", []);
+    await stopResampleThreads();
+    await expect(pending).rejects.toThrow(/stopped/);
   });
 });

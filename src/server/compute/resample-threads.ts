@@ -15,7 +15,7 @@ import {
 import { MATCHED_STATISTICS_KERNEL } from "../movement/days-saved.ts";
 
 /**
- * Bootstrap resamples shared with worker threads. A report's intervals (2,000 resamples over tens of thousands of
+ * Bootstrap resamples, and whole tasks of a report (`runTask`), shared with worker threads. A report's intervals (2,000 resamples over tens of thousands of
  * matched sets) are most of its computing time; the calling thread and the workers take blocks of resamples from one
  * shared counter, so the work splits by the speed each thread really gets on a busy machine, and the values are those
  * one thread would compute (see `core/stats/resampling.ts`).
@@ -37,6 +37,8 @@ const BLOCKS_PER_THREAD = 12;
 interface PoolWorker {
   worker: Worker;
   ready: boolean;
+  /** Tasks posted to this worker and not answered yet, by task number. */
+  tasks: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
 }
 
 interface Pool {
@@ -47,8 +49,11 @@ interface Pool {
 
 let pool: Pool | null = null;
 
-/** What the runner has done since the threads started: jobs shared, blocks workers computed, blocks taken back. */
-const tally = { jobs: 0, workerBlocks: 0, retaken: 0 };
+/**
+ * What the threads have done since they started: jobs shared, blocks workers computed, blocks taken back, tasks a
+ * worker answered.
+ */
+const tally = { jobs: 0, workerBlocks: 0, retaken: 0, tasks: 0 };
 
 export function resampleTally(): Readonly<typeof tally> {
   return { ...tally };
@@ -71,8 +76,18 @@ function workerEntry(): string {
   return `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
 }
 
-/** The product's kernels: each worker loads them before it says it is ready, so the first report is shared too. */
-export const PRODUCT_KERNELS = [SURVIVAL_RESAMPLE_KERNEL.module, MATCHED_STATISTICS_KERNEL.module];
+/** The ROI engine, whose curve and offline comparison an event report hands to a worker (see `runTask`). */
+export const ROI_ENGINE = new URL("../../core/roi/index.ts", import.meta.url).href;
+
+/**
+ * The product's kernels and engines: each worker loads them before it says it is ready, so the first report is
+ * shared too.
+ */
+export const PRODUCT_KERNELS = [
+  SURVIVAL_RESAMPLE_KERNEL.module,
+  MATCHED_STATISTICS_KERNEL.module,
+  ROI_ENGINE,
+];
 
 /**
  * Starts `threads` workers (default: one per core beyond the first, at most 3) and installs the shared runner for
@@ -88,7 +103,7 @@ export async function startResampleThreads(
   const source = workerEntry(); // throws, leaving nothing installed, when the loader cannot be found
   const current: Pool = { workers: [], blockTimeoutMs: options.blockTimeoutMs ?? 5_000 };
   pool = current;
-  Object.assign(tally, { jobs: 0, workerBlocks: 0, retaken: 0 });
+  Object.assign(tally, { jobs: 0, workerBlocks: 0, retaken: 0, tasks: 0 });
   setResampler(threadedResampler(current));
   await Promise.all(
     Array.from({ length: threads }, async () => {
@@ -97,13 +112,25 @@ export async function startResampleThreads(
         workerData: { preload: options.preload ?? PRODUCT_KERNELS },
       });
       worker.unref();
-      const entry: PoolWorker = { worker, ready: false };
+      const entry: PoolWorker = { worker, ready: false, tasks: new Map() };
       current.workers.push(entry);
-      worker.on("error", () => {
+      const fail = (why: string) => {
         entry.ready = false;
-      });
-      worker.on("exit", () => {
-        entry.ready = false;
+        for (const task of entry.tasks.values()) task.reject(new Error(why));
+        entry.tasks.clear();
+      };
+      worker.on("error", (error) => fail(`worker failed: ${error.message}`));
+      worker.on("exit", () => fail("worker stopped"));
+      worker.on("message", (message: { task?: number; result?: unknown; error?: string }) => {
+        if (message.task === undefined) return;
+        const task = entry.tasks.get(message.task);
+        if (!task) return;
+        entry.tasks.delete(message.task);
+        if (message.error !== undefined) task.reject(new Error(message.error));
+        else {
+          tally.tasks++;
+          task.resolve(message.result);
+        }
       });
       await new Promise<void>((resolve) => {
         worker.once("message", () => {
@@ -124,6 +151,48 @@ export async function stopResampleThreads(): Promise<void> {
   pool = null;
   setResampler(null);
   await Promise.all(current.workers.map((w) => w.worker.terminate()));
+}
+
+let nextTask = 0;
+
+/**
+ * Runs `name(...args)` of the module at `module` on a worker (the least busy ready one), or returns null when no
+ * worker is ready: the caller then computes it itself. Arguments and result are copied between threads, except
+ * typed arrays on shared memory, which both threads read in place (see `DealSetBuilder.build({ shared })`). The
+ * promise fails when the worker reports an error, stops, or takes longer than `timeoutMs` (default 30 s: the worker is
+ * then stopped); callers then compute it themselves, so a result never depends on a worker.
+ */
+export function runTask<T>(
+  module: string,
+  name: string,
+  args: unknown[],
+  timeoutMs = 30_000,
+): Promise<T> | null {
+  const ready = pool?.workers.filter((w) => w.ready) ?? [];
+  if (ready.length === 0) return null;
+  const entry = ready.reduce((a, b) => (b.tasks.size < a.tasks.size ? b : a));
+  const id = nextTask++;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      entry.tasks.delete(id);
+      reject(new Error(`task ${name} took longer than ${timeoutMs} ms`));
+      // A worker stuck on a task would hold up every later job and task: it is stopped.
+      entry.ready = false;
+      void entry.worker.terminate();
+    }, timeoutMs);
+    timer.unref();
+    entry.tasks.set(id, {
+      resolve: (value) => {
+        clearTimeout(timer);
+        resolve(value as T);
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    });
+    entry.worker.postMessage({ task: id, module, name, args });
+  });
 }
 
 /** How many workers take blocks now. */

@@ -3,8 +3,9 @@ import { type ResampleStep, runBlocks } from "../../core/stats/resampling.ts";
 
 /**
  * A worker of `resample-threads.ts`: takes blocks of a posted resampling job from the shared counter until none is
- * left, writing values into the shared output and marking each block done. It imports the job's kernel by module and
- * export name, so it runs the very code the calling thread runs.
+ * left, writing values into the shared output and marking each block done; or runs a posted task and answers with
+ * its result. It imports the job's kernel, or the task's function, by module and export name, so it runs the very
+ * code the calling thread runs.
  */
 
 interface JobMessage {
@@ -44,7 +45,30 @@ async function kernel(module: string, name: string): Promise<(input: unknown) =>
   return found as (input: unknown) => ResampleStep;
 }
 
-port.on("message", async (job: JobMessage) => {
+/** A whole task: a function of a module called with the posted arguments (see `runTask`). */
+interface TaskMessage {
+  task: number;
+  module: string;
+  name: string;
+  args: unknown[];
+}
+
+async function runTask(message: TaskMessage): Promise<void> {
+  try {
+    const found = (await kernelModule(message.module))[message.name];
+    if (typeof found !== "function") throw new Error(`${message.module} exports no function ${message.name}`);
+    const result = await (found as (...args: unknown[]) => unknown)(...message.args);
+    port!.postMessage({ task: message.task, result });
+  } catch (error) {
+    port!.postMessage({ task: message.task, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+port.on("message", async (job: JobMessage | TaskMessage) => {
+  if ("task" in job) {
+    await runTask(job);
+    return;
+  }
   const control = new Int32Array(job.control);
   const out = new Float64Array(job.out);
   const blocks = Math.ceil(job.resamples / job.blockSize);

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../../test/db.ts";
 import { type Database, rows } from "../../db/client.ts";
+import { resampleTally, startResampleThreads, stopResampleThreads } from "../compute/resample-threads.ts";
 import { uid, World } from "../movement/test-world.ts";
 import { attributionFromDatabase } from "./attribution-service.ts";
 import { eventImpact } from "./event-impact.ts";
@@ -177,6 +178,21 @@ describe("event impact report", () => {
     expect(h180!.roi).toBeCloseTo((43_333.333333 + accel - 20_000) / 20_000, 6);
     expect(h365).toMatchObject({ known: false, value: null, roi: null });
     expect(h365!.reason).toMatch(/not yet known/);
+  });
+
+  it("gives the same report when a worker thread computes its ROI curve and offline comparison", async () => {
+    const here = await eventImpact(db, orgId, eventId, { now: new Date(day(250)) });
+    await startResampleThreads({ threads: 1 });
+    try {
+      const shared = await eventImpact(db, orgId, eventId, { now: new Date(day(250)) });
+      expect(resampleTally().tasks).toBe(2);
+      const { computed: a, ...rest } = shared;
+      const { computed: b, ...restHere } = here;
+      expect(rest).toEqual(restHere);
+      expect(a.deals).toBe(b.deals);
+    } finally {
+      await stopResampleThreads();
+    }
   });
 
   it("keeps indicators and outcomes as two ledgers", async () => {

@@ -13,12 +13,15 @@ import {
   type OfflineVsOnline,
   offlineVsOnline,
   ROI_HORIZONS,
+  type RoiCurveInput,
   type RoiHorizon,
+  type RoiPoint,
   roiCurve,
 } from "../../core/roi/index.ts";
 import type { Database, Tx } from "../../db/client.ts";
 import { rows } from "../../db/client.ts";
 import { eventCosts, events } from "../../db/schema/index.ts";
+import { ROI_ENGINE, resampleThreads, runTask } from "../compute/resample-threads.ts";
 import {
   type RoiAcceleration,
   reachedHorizons,
@@ -108,7 +111,15 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   // Per-journey models need only the journeys this event's accounts or people took part in; a population model
   // (markov, shapley) is fitted on every journey, so then everything is read.
   const population = [model, ...models].some((m) => !isPerJourneyModel(m));
-  const journeyOptions = { scope, lookbackDays, focusEventId: population ? undefined : eventId };
+  // With worker threads, the ROI curve and the offline comparison are computed on one while this thread computes the
+  // outcomes ledger: the deal set is then built on shared memory, which the worker reads in place.
+  const threads = resampleThreads() > 0;
+  const journeyOptions = {
+    scope,
+    lookbackDays,
+    focusEventId: population ? undefined : eventId,
+    shared: threads,
+  };
   // The indicators, the journeys and the movement comparison are read side by side, each in transactions of its
   // own: on PostgreSQL at once on several connections, the journeys split further into parts that no transaction
   // of ours waits for (embedded, one after the other).
@@ -167,16 +178,28 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   const { pipelineAcceleration, movement } = moved;
   const cost = costRows.reduce((s, r) => s + Number(r.amount), 0);
   const common = { eventId, eventStartsAt: startsAt, eventEndsAt: endsAt, model, lookbackDays };
-  const outcomes = eventOutcomes(deals, { ...common, asOf, models });
-  const roi = roiCurve(deals, {
+  const roiInput: RoiCurveInput = {
     ...common,
     cost,
     now,
     ...(pipelineAcceleration
       ? { accelerationByHorizon: new Map([...pipelineAcceleration].map(([h, a]) => [h, a.value])) }
       : {}),
-  });
-  const comparison = offlineVsOnline(deals, { eventId, asOf, model, lookbackDays });
+  };
+  const offlineInput = { eventId, asOf, model, lookbackDays };
+  // Posted before the outcomes ledger is computed here, so both run at once; a worker that fails or stops leaves
+  // its part to this thread (same code, same result).
+  const remoteRoi = threads ? runTask<RoiPoint[]>(ROI_ENGINE, "roiCurve", [deals, roiInput]) : null;
+  const remoteOffline = threads
+    ? runTask<OfflineVsOnline>(ROI_ENGINE, "offlineVsOnline", [deals, offlineInput])
+    : null;
+  remoteRoi?.catch(() => undefined);
+  remoteOffline?.catch(() => undefined);
+  const outcomes = eventOutcomes(deals, { ...common, asOf, models });
+  const roi = remoteRoi ? await remoteRoi.catch(() => roiCurve(deals, roiInput)) : roiCurve(deals, roiInput);
+  const comparison = remoteOffline
+    ? await remoteOffline.catch(() => offlineVsOnline(deals, offlineInput))
+    : offlineVsOnline(deals, offlineInput);
   return {
     event: {
       id: event.id,

@@ -50,6 +50,8 @@ export interface LoadDealsOptions {
    * 6 queries), so that the deals are parsed and built while later ones are still being read.
    */
   chunkAccounts?: number;
+  /** Builds the deal set on shared memory, for a worker thread to read (see `DealSetBuilder.build`). */
+  shared?: boolean;
 }
 
 /** What the loader met: sizes, and data it could not use as given. */
@@ -450,7 +452,7 @@ export async function loadDeals(
   const builder = new DealSetBuilder(productStages, lookbackDays);
   if (opps.length === 0 && (await controlsRead).length === 0) {
     return {
-      deals: builder.build(),
+      deals: builder.build({ shared: options.shared }),
       info: {
         deals: 0,
         touches: 0,
@@ -634,7 +636,7 @@ export async function loadDeals(
     builder.addStage(o.opened, o.stage_at_end);
     builder.addStage(o.closed!, "closed_won");
   }
-  const deals = builder.build();
+  const deals = builder.build({ shared: options.shared });
   lap("build");
   return {
     deals,
