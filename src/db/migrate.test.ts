@@ -1,13 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/db.ts";
-import { withDatabase } from "../../test/global-setup.ts";
-import { type Database, openDatabase, rows } from "./client.ts";
+import { openEmptyTestDatabase, openTestDatabase } from "../../test/db.ts";
+import { type Database, rows } from "./client.ts";
 import { migrate, migrationsFolder, migrationVersion } from "./migrate.ts";
 
 let db: Database;
@@ -48,27 +45,6 @@ function foldersUpTo(last: number): string {
   return dir;
 }
 
-/** An empty database (no migration applied), and how to drop it. */
-async function openEmptyDatabase(): Promise<Database> {
-  const serverUrl = process.env.THROUGHLINE_TEST_DATABASE_URL;
-  if (!serverUrl) return openDatabase({ dataDir: "memory://" });
-  const name = `t_${randomUUID().replace(/-/g, "")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const empty = await openDatabase({ databaseUrl: withDatabase(serverUrl, name), poolSize: 2 });
-  const close = empty.close.bind(empty);
-  empty.close = async () => {
-    await close();
-    const drop = new pg.Client({ connectionString: serverUrl });
-    await drop.connect();
-    await drop.query(`drop database if exists ${name} with (force)`);
-    await drop.end();
-  };
-  return empty;
-}
-
 describe("migrate", () => {
   it("is idempotent: a second run applies nothing and keeps the version", async () => {
     const before = await migrationVersion(db);
@@ -91,7 +67,7 @@ describe("migrate", () => {
   });
 
   it("turns separators already in touch names into spaces (as journeys were read before), then refuses them", async () => {
-    const old = await openEmptyDatabase();
+    const old = await openEmptyTestDatabase();
     try {
       await migrate(old, foldersUpTo(11));
       const [org] = await rows<{ id: string }>(
