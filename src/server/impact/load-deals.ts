@@ -491,7 +491,7 @@ export async function loadDeals(
   const chunks: (SQL | null)[] =
     opps.length === 0 ? [] : chunked ? chunkIds.map((ids) => asParam(ids)) : [focus];
   const lanes: number[][] = chunked && chunks.length > 1 ? [[], []] : [[]];
-  chunks.forEach((_, k) => lanes[k % lanes.length]!.push(k));
+  for (let k = 0; k < chunks.length; k++) lanes[k % lanes.length]!.push(k);
   const arrived: (GroupRow[] | null)[] = chunks.map(() => null);
   let stageRows: StageRow[] | null = null;
   const stagesByOpp = new Map<string, [number, number]>();
