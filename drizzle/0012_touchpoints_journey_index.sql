@@ -8,9 +8,16 @@ WHERE strpos("channel" || "kind" || coalesce("campaign", ''), chr(30)) > 0
    OR strpos("channel" || "kind" || coalesce("campaign", ''), chr(31)) > 0;--> statement-breakpoint
 ALTER TABLE "touchpoints" ADD CONSTRAINT "touchpoints_names_check" CHECK (strpos("touchpoints"."channel" || "touchpoints"."kind" || coalesce("touchpoints"."campaign", ''), chr(30)) = 0
         and strpos("touchpoints"."channel" || "touchpoints"."kind" || coalesce("touchpoints"."campaign", ''), chr(31)) = 0);--> statement-breakpoint
--- Lengths hold for new touches (imports refuse longer names with the row and field); older rows are not rewritten.
+-- The journey index holds the names, and an index entry has a size limit: channel and kind hold at most 64
+-- characters, campaign 255 (imports refuse longer ones with the row and field). Longer names already stored could
+-- not be indexed at all; they are cut to the limit here, once.
+UPDATE "touchpoints" SET
+  "channel" = left("channel", 64),
+  "kind" = left("kind", 64),
+  "campaign" = left("campaign", 255)
+WHERE char_length("channel") > 64 OR char_length("kind") > 64 OR char_length("campaign") > 255;--> statement-breakpoint
 ALTER TABLE "touchpoints" ADD CONSTRAINT "touchpoints_name_lengths_check" CHECK (char_length("touchpoints"."channel") <= 64 and char_length("touchpoints"."kind") <= 64
-        and char_length("touchpoints"."campaign") <= 255) NOT VALID;--> statement-breakpoint
+        and char_length("touchpoints"."campaign") <= 255);--> statement-breakpoint
 DROP INDEX "touchpoints_account_idx";--> statement-breakpoint
 CREATE INDEX "touchpoints_account_idx" ON "touchpoints" USING btree ("org_id","account_id","occurred_at","id") INCLUDE ("channel","kind","online","event_id","campaign");--> statement-breakpoint
 CREATE INDEX "touchpoints_accountless_idx" ON "touchpoints" USING btree ("org_id","person_id","occurred_at","id") INCLUDE ("channel","kind","online","event_id","campaign") WHERE "touchpoints"."account_id" is null;--> statement-breakpoint

@@ -66,7 +66,7 @@ describe("migrate", () => {
     expect(ok!.n).toBeGreaterThanOrEqual(0);
   });
 
-  it("turns separators already in touch names into spaces (as journeys were read before), then refuses them", async () => {
+  it("turns separators already in touch names into spaces (as journeys were read before) and cuts names too long to index, then refuses both", async () => {
     const old = await openEmptyTestDatabase();
     try {
       await migrate(old, foldersUpTo(11));
@@ -76,7 +76,8 @@ describe("migrate", () => {
       );
       await old.owner.execute(sql`insert into touchpoints (org_id, source, occurred_at, channel, kind, online, campaign)
         values (${org!.id}, 'crm', now(), 'web', ${"visit\u001f"}, true, ${"spring\u001epush"}),
-               (${org!.id}, 'crm', now(), 'email', 'open', false, null)`);
+               (${org!.id}, 'crm', now(), 'email', 'open', false, null),
+               (${org!.id}, 'crm', now(), 'ads', 'click', true, ${"c".repeat(4000)})`);
       await migrate(old);
       const after = await rows<{ channel: string; kind: string; campaign: string | null }>(
         old.owner,
@@ -85,6 +86,8 @@ describe("migrate", () => {
       expect(after).toEqual([
         { channel: "web", kind: "visit ", campaign: "spring push" },
         { channel: "email", kind: "open", campaign: null },
+        // Too long for the journey index: cut to the limit, once.
+        { channel: "ads", kind: "click", campaign: "c".repeat(255) },
       ]);
       await expect(
         old.owner.execute(sql`insert into touchpoints (org_id, source, occurred_at, channel, kind, online)

@@ -79,7 +79,7 @@ export function accelerationAsOf(deals: DealSet, options: AccelerationOptions): 
   }
   const lookbackDays = options.lookbackDays ?? deals.lookbackDays;
   // A report asks the same question from its ledger and from its ROI curve: answered once per deal set (which
-  // never changes once built).
+  // never changes once built; a worker thread posted the set has a copy, and answers of its own).
   let memo = remembered.get(deals);
   if (!memo) {
     memo = new Map();
@@ -93,7 +93,11 @@ export function accelerationAsOf(deals: DealSet, options: AccelerationOptions): 
     memo.set(key, answer);
   }
   const { interval } = answer;
-  return { ...answer, interval: interval ? [interval[0], interval[1]] : null, pairs: [...answer.pairs] };
+  return {
+    ...answer,
+    interval: interval ? [interval[0], interval[1]] : null,
+    pairs: answer.pairs.map((p) => ({ ...p })),
+  };
 }
 
 const remembered = new WeakMap<DealSet, Map<string, Acceleration>>();

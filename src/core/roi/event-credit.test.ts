@@ -26,11 +26,14 @@ function freshCredit(
     outcome: JourneyOutcome;
     onlineOnly: boolean;
     leadKinds: string[];
+    lookbackDays: number;
   },
 ) {
   const code = deals.events.indexOf(EVENT);
   if (code < 0) return { conversions: 0, value: 0 };
-  const only = isPerJourneyModel(model) ? dealsTouchedBy(deals, code, q.asOf, q.window).mask : undefined;
+  const only = isPerJourneyModel(model)
+    ? dealsTouchedBy(deals, code, q.asOf, q.window, q.lookbackDays).mask
+    : undefined;
   const { table } = dealJourneyTable(deals, { ...q, keyBy: "event", only });
   const result = toAttributionResult(table, model, createModel(model).run(table));
   return { conversions: result.conversions[EVENT] ?? 0, value: result.value[EVENT] ?? 0 };
@@ -93,6 +96,7 @@ const queryArb = fc.record({
   outcome: fc.constantFrom<JourneyOutcome>("won", "pipeline", "created"),
   onlineOnly: fc.boolean(),
   leadKinds: fc.constantFrom<string[]>([], ["lead_form"]),
+  lookbackDays: fc.constantFrom(365, 60),
 });
 
 describe("an event's credits, remembered per deal set", () => {
@@ -103,7 +107,7 @@ describe("an event's credits, remembered per deal set", () => {
         fc.array(queryArb, { minLength: 1, maxLength: 12 }),
         (list, queries) => {
           const deals = buildWorld(list);
-          // Every question twice in a row and again at the end: answers remembered, tables shared or rebuilt.
+          // Every question, then all of them again in reverse order: answers remembered, tables shared or rebuilt.
           for (const q of [...queries, ...queries.slice().reverse()]) {
             const got = eventCredits(deals, EVENT, [...modelNames], q);
             for (const m of modelNames) {

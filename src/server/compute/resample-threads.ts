@@ -191,7 +191,14 @@ export function runTask<T>(
         reject(error);
       },
     });
-    entry.worker.postMessage({ task: id, module, name, args });
+    try {
+      entry.worker.postMessage({ task: id, module, name, args });
+    } catch (error) {
+      // Arguments that cannot be posted: nothing reached the worker.
+      clearTimeout(timer);
+      entry.tasks.delete(id);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }
 

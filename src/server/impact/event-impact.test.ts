@@ -42,7 +42,7 @@ describe("deals from the database", () => {
 
   it("reads the same deals and journeys when its reads run side by side", async () => {
     // Six accounts met at one event, each with a deal, touched on the account and through a person: the touches
-    // are read in two halves of the accounts.
+    // are read in chunks of the accounts.
     const org = await createTestOrg(db, "Side by side");
     const w = new World(db, org);
     const event = await w.event(uid(9, 700), "conference", new Date(day(100)));

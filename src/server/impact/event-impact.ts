@@ -112,8 +112,10 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   // (markov, shapley) is fitted on every journey, so then everything is read.
   const population = [model, ...models].some((m) => !isPerJourneyModel(m));
   // With worker threads, the ROI curve and the offline comparison are computed on one while this thread computes the
-  // outcomes ledger: the deal set is then built on shared memory, which the worker reads in place.
-  const threads = resampleThreads() > 0;
+  // outcomes ledger: the deal set is then built on shared memory, which the worker reads in place. Only for a
+  // per-journey model: those take a fraction of a second there, far within the task's time limit, while a population
+  // model over every deal could outlast it (and the worker would be stopped).
+  const threads = resampleThreads() > 0 && isPerJourneyModel(model);
   const journeyOptions = {
     scope,
     lookbackDays,

@@ -63,7 +63,7 @@ export interface LoadInfo {
   ms: number;
   /**
    * Milliseconds per step: opportunities; stage histories and touches (the queries, with the deals parsed and built
-   * as the touches come); acceleration controls and the final build.
+   * as the touches come, and the wait for the acceleration controls); the controls added and the final build.
    */
   steps: { opportunities: number; touches: number; build: number };
 }
@@ -85,7 +85,7 @@ interface StageRow {
   from_stage: string | null;
   to_stage: string;
 }
-/** One touch group (an account, a person, or an opportunity's own touches) as one string, see loadTouches. */
+/** One touch group (an account, a person, or an opportunity's own touches) as one string, see touchGroupsSql. */
 interface GroupRow {
   g: string;
   s: string;
@@ -307,7 +307,7 @@ export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string
       if (cut < 0 || cut > to) cut = to;
       at = Number(text.slice(from, cut));
     }
-    // The runs arrive in time order (loadTouches); a run that goes back in time was aggregated out of order.
+    // The runs arrive in time order (touchGroupsSql); a run that goes back in time was aggregated out of order.
     if (!(at >= (i > 0 ? run.at[i - 1]! : Number.NEGATIVE_INFINITY)))
       throw new Error(`touch run out of time order at touch ${i + 1}: ${text.slice(from, cut)}`);
     run.at[i] = at;
@@ -416,7 +416,7 @@ export async function loadDeals(
   // other in the caller's transaction. Each part sets what its queries need, in whichever transaction it runs:
   // no JIT (these queries are costed high enough for PostgreSQL to compile them, which took about 2 s of a 6 s
   // read on the large demo and saves nothing: the work is scanning and sorting), the memory to sort without
-  // spilling to disk, and no parallel workers (see loadTouches).
+  // spilling to disk, and no parallel workers (see touchGroupsSql).
   const together = async (parts: readonly ((t: Tx) => Promise<unknown>)[]): Promise<unknown[]> => {
     const prepared = parts.map((part) => async (t: Tx) => {
       await t.execute(sql`set local jit = off`);
@@ -490,7 +490,7 @@ export async function loadDeals(
   }
   const chunks: (SQL | null)[] =
     opps.length === 0 ? [] : chunked ? chunkIds.map((ids) => asParam(ids)) : [focus];
-  const lanes: number[][] = chunked && chunks.length > 1 ? [[], []] : [[]];
+  const lanes: number[][] = chunks.length === 0 ? [] : chunked && chunks.length > 1 ? [[], []] : [[]];
   for (let k = 0; k < chunks.length; k++) lanes[k % lanes.length]!.push(k);
   const arrived: (GroupRow[] | null)[] = chunks.map(() => null);
   let stageRows: StageRow[] | null = null;
@@ -621,7 +621,11 @@ export async function loadDeals(
       : []),
   ]);
   if (built !== opps.length) throw new Error(`built ${built} of ${opps.length} opportunities`);
-  const controls = await controlsRead;
+  // The controls are the won deals of the accounts the event did not touch, as their own read saw it: a touch
+  // written between that read and the focus read (a check-in during the event) could put an account's deal in
+  // both. The focus read decides.
+  const focusSet = new Set(focusIds ?? []);
+  const controls = (await controlsRead).filter((o) => !focusSet.has(o.account_id));
   lap("touches");
   // Acceleration controls outside the focus: their history reduced to what the comparison reads.
   for (const o of controls) {
