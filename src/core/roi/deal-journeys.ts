@@ -30,31 +30,33 @@ export interface DealJourneyOptions {
   /** Touch kinds that create a lead: the first such touch is the lead-creation milestone (w_shaped, full_path). */
   leadKinds?: readonly string[];
   /**
-   * Columns to write the touches into instead of new ones (see `journeyScratch`): the table's touch columns are then
+   * Columns to write the touches into instead of new ones (see `JourneyScratch`): the table's touch columns are then
    * views of them, valid until the next table is written into the same scratch.
    */
   scratch?: JourneyScratch;
 }
 
-/** Reusable touch columns for journey tables of one deal set (room for every touch it holds). */
-export interface JourneyScratch {
-  touchChannel: Int32Array;
-  touchKey: Int32Array;
-  touchTime: Float64Array;
-  touchFlags: Uint8Array;
-  touchKind: Int32Array;
-}
+/**
+ * Reusable touch columns for journey tables, grown to the largest table written into them (so they hold what one
+ * event's journeys need, not every touch of a whole organization's deal set).
+ */
+export class JourneyScratch {
+  touchChannel = new Int32Array(0);
+  touchKey = new Int32Array(0);
+  touchTime = new Float64Array(0);
+  touchFlags = new Uint8Array(0);
+  touchKind = new Int32Array(0);
 
-/** Touch columns with room for every touch of `deals`: any journey table built from it fits. */
-export function journeyScratch(deals: DealSet): JourneyScratch {
-  const n = deals.touchAt.length;
-  return {
-    touchChannel: new Int32Array(n),
-    touchKey: new Int32Array(n),
-    touchTime: new Float64Array(n),
-    touchFlags: new Uint8Array(n),
-    touchKind: new Int32Array(n),
-  };
+  /** Makes room for `n` touches (twice what was there at least, when it grows). */
+  reserve(n: number): void {
+    if (n <= this.touchTime.length) return;
+    const size = Math.max(n, 2 * this.touchTime.length);
+    this.touchChannel = new Int32Array(size);
+    this.touchKey = new Int32Array(size);
+    this.touchTime = new Float64Array(size);
+    this.touchFlags = new Uint8Array(size);
+    this.touchKind = new Int32Array(size);
+  }
 }
 
 /** A journey table built from deals, and which deal each journey is. */
@@ -232,6 +234,7 @@ export function dealJourneyTable(deals: DealSet, options: DealJourneyOptions): D
   const keys: string[] = [];
   const offsets = new Int32Array(journeys + 1);
   const into = options.scratch;
+  into?.reserve(touches);
   const touchChannel = into ? into.touchChannel.subarray(0, touches) : new Int32Array(touches);
   const touchKey =
     keyBy === "channel" ? touchChannel : into ? into.touchKey.subarray(0, touches) : new Int32Array(touches);

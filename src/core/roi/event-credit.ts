@@ -8,9 +8,8 @@ import {
   dealJourneyTable,
   dealsTouchedBy,
   type JourneyOutcome,
-  type JourneyScratch,
+  JourneyScratch,
   type JourneyWindow,
-  journeyScratch,
   reweighJourneys,
 } from "./deal-journeys.ts";
 import type { DealSet } from "./deal-set.ts";
@@ -145,7 +144,7 @@ export function eventCredits(
     let journeys = memo.journeys?.key === key ? memo.journeys.journeys : null;
     if (!journeys) {
       memo.journeys = null; // its columns are about to be overwritten
-      memo.scratch ??= journeyScratch(deals);
+      memo.scratch ??= new JourneyScratch();
       journeys = dealJourneyTable(deals, {
         scratch: memo.scratch,
         asOf: options.asOf,
