@@ -131,6 +131,87 @@ describe("an account's journey", () => {
     );
     expect(journey(focused.deals)).toEqual(expected);
   });
+
+  it("reads each account's touches over its deals' windows only, cut to the millisecond as a whole read cuts them", async () => {
+    const org = await createTestOrg(db, "Account windows");
+    const w = new World(db, org);
+    const event = await w.event(uid(9, 900), "conference", new Date(day(100)));
+    const account = await w.account(uid(1, 900), "enterprise");
+    const other = await w.account(uid(1, 901), "smb");
+    const idle = await w.account(uid(1, 902), "smb"); // met the event, has no deal
+    const person = await w.person(uid(2, 900), { accountId: account });
+    // Instants to the microsecond: stored as given, read as whole milliseconds (halves away from zero).
+    const touchAt = async (
+      at: string,
+      channel: string,
+      fields: { accountId?: string; personId?: string },
+    ) => {
+      await w.touch({ at: new Date(day(0)), channel, ...fields });
+      await db.owner.execute(
+        sql`update touchpoints set occurred_at = ${at}::timestamptz where org_id = ${org} and channel = ${channel}`,
+      );
+    };
+    const iso = (d: number, plusUs = 0) => {
+      const ms = day(d) + Math.floor(plusUs / 1000);
+      const us = ((plusUs % 1000) + 1000) % 1000;
+      return `${new Date(ms).toISOString().slice(0, 23)}${String(us).padStart(3, "0")}Z`;
+    };
+    await w.touch({ at: new Date(day(100)), channel: "conference", eventId: event, accountId: account });
+    await w.touch({ at: new Date(day(100)), channel: "conference", eventId: event, accountId: other });
+    await w.touch({ at: new Date(day(100)), channel: "conference", eventId: event, accountId: idle });
+    // The account's deals' windows: day 60 (opened day 90, lookback 30) to day 150, and day 90 to day 140. Touches
+    // just outside a window by less than half a millisecond round onto its edge.
+    await touchAt(iso(60, -400), "edge-before", { accountId: account });
+    await touchAt(iso(60, -600), "outside-before", { accountId: account });
+    await touchAt(iso(70, 500), "half", { personId: person });
+    await touchAt(iso(150, 400), "edge-after", { accountId: account });
+    await touchAt(iso(150, 600), "outside-after", { accountId: account });
+    await touchAt(iso(160), "between", { accountId: account });
+    await touchAt(iso(300), "late", { accountId: account });
+    await touchAt(iso(20), "early", { accountId: other });
+    await touchAt(iso(140), "after-lost", { accountId: other });
+    await w.opportunity(uid(3, 900), account, [
+      ["prospecting", new Date(day(90))],
+      ["closed_won", new Date(day(150))],
+    ]);
+    await w.opportunity(uid(3, 901), account, [
+      ["prospecting", new Date(day(120))],
+      ["closed_lost", new Date(day(140))],
+    ]);
+    await w.opportunity(uid(3, 902), other, [
+      ["prospecting", new Date(day(95))],
+      ["closed_lost", new Date(day(130))],
+    ]);
+    const journeys = (deals: import("../../core/roi/index.ts").DealSet) =>
+      deals.ids.map((id, i) => {
+        const out: [string, number, string][] = [];
+        for (let t = deals.touchOffsets[i]!; t < deals.touchOffsets[i + 1]!; t++)
+          out.push([id, deals.touchAt[t]!, deals.channels[deals.touchChannel[t]!]!]);
+        return out;
+      });
+    const options = { scope: "account" as const, lookbackDays: 30 };
+    const all = await db.withOrg(org, (tx) => loadDeals(tx, org, options));
+    const [first, second, lost] = journeys(all.deals);
+    expect(first).toEqual([
+      [uid(3, 900), day(60), "edge-before"],
+      [uid(3, 900), day(70) + 1, "half"],
+      [uid(3, 900), day(100), "conference"],
+      [uid(3, 900), day(150), "edge-after"],
+    ]);
+    expect(second!.map((t) => t[2])).toEqual(["conference"]);
+    expect(lost!.map((t) => t[2])).toEqual(["conference"]);
+    const focused = { ...options, focusEventId: event };
+    const one = await db.withOrg(org, (tx) => loadDeals(tx, org, focused));
+    expect(journeys(one.deals)).toEqual([first, second, lost]);
+    if (db.withOrgEach) {
+      const split = await loadDeals(null, org, {
+        ...focused,
+        chunkAccounts: 1,
+        parallel: (parts) => db.withOrgEach!(org, parts),
+      });
+      expect(journeys(split.deals)).toEqual([first, second, lost]);
+    }
+  });
 });
 
 describe("reading journeys", () => {
@@ -150,10 +231,20 @@ describe("reading journeys", () => {
     // The touches carrying an account need no sort: (account, time, id) is the index's order.
     const carrying = whole.slice(0, whole.indexOf("touchpoints_account_idx"));
     expect(carrying).not.toMatch(/Sort/);
-    const focus = sql`${sql.param([uid(1, 1)])}::uuid[]`;
+    const focus = sql`${sql.param([uid(1, 1), uid(1, 2)])}::uuid[]`;
     const focused = await plan(orgId, touchGroupsSql(orgId, "account", day(-400), focus));
     expect(focused).toMatch(/Index Only Scan using touchpoints_account_idx on touchpoints/);
     expect(focused).toMatch(/Index Only Scan using touchpoints_accountless_idx on touchpoints/);
+    // Chosen accounts are read one at a time, each an index range in index order (on a large table an `= any` over
+    // thousands of accounts is one pass that loses the order): no sort of their touches either.
+    const probes = /Index Cond: \(\(org_id = [^)]*\) AND \(account_id = [a-z_0-9]+\.id\)/;
+    expect(focused).toMatch(probes);
+    expect(focused.slice(0, focused.indexOf("touchpoints_account_idx"))).not.toMatch(/Sort/);
+    const windows = { ids: [uid(1, 1), uid(1, 2)], from: [day(-400), day(-300)], to: [day(0), Infinity] };
+    const windowed = await plan(orgId, touchGroupsSql(orgId, "account", day(-400), null, windows));
+    expect(windowed).toMatch(probes);
+    expect(windowed.slice(0, windowed.indexOf("touchpoints_account_idx"))).not.toMatch(/Sort/);
+    expect(windowed).toMatch(/Index Only Scan using touchpoints_accountless_idx on touchpoints/);
   });
 });
 

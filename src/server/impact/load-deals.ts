@@ -200,16 +200,66 @@ async function loadStages(tx: Tx, orgId: string, ids: string[] | null): Promise<
 }
 
 /**
+ * Accounts whose touches are read, each over its own window: `from[k]` to `to[k]` (ms, Infinity for no end), both
+ * included. See `accountWindows`.
+ */
+export interface AccountWindows {
+  ids: string[];
+  from: number[];
+  to: number[];
+}
+
+/** An instant as a timestamp PostgreSQL reads ('infinity' for no end). */
+const isoMs = (ms: number) => (ms === Number.POSITIVE_INFINITY ? "infinity" : new Date(ms).toISOString());
+
+/**
+ * The window of each account's touches its deals' journeys can hold: from the earliest creation less the lookback
+ * to the latest close (no end while one is open), widened by a millisecond each way so that the cut by the touches'
+ * whole milliseconds is still made by the journeys, exactly as with one lower bound for all. Accounts sorted.
+ */
+export function accountWindows(
+  deals: readonly { account_id: string; opened: number; closed: number | null }[],
+  lookbackDays: number,
+): AccountWindows {
+  const span = new Map<string, [number, number]>();
+  for (const o of deals) {
+    const from = o.opened - lookbackDays * DAY_MS;
+    const to = o.closed ?? Number.POSITIVE_INFINITY;
+    const w = span.get(o.account_id);
+    if (!w) span.set(o.account_id, [from, to]);
+    else {
+      w[0] = Math.min(w[0], from);
+      w[1] = Math.max(w[1], to);
+    }
+  }
+  const ids = [...span.keys()].sort();
+  return {
+    ids,
+    from: ids.map((id) => Math.floor(span.get(id)![0]) - 1),
+    to: ids.map((id) => Math.ceil(span.get(id)![1]) + 1),
+  };
+}
+
+/**
  * One touch's fields joined by chr(31): epoch ms, channel, kind, online (1/0), event id, campaign. A group's touches
  * are joined by chr(30) in the order of the ordered subquery they are aggregated from (time, then id). Names never
  * hold the two separators (touchpoints_names_check), so they are sent as they are.
+ *
+ * The milliseconds are those of `round(extract(epoch) * 1000)` (halves away from zero), computed in integers from
+ * the exact microseconds (`us`, see touchColumns): extract's numeric arithmetic took a fifth of the touch read.
  */
-const touchText = sql`string_agg(concat_ws(chr(31), (extract(epoch from t.occurred_at) * 1000)::bigint,
+const touchText = sql`string_agg(concat_ws(chr(31),
+    case when t.us >= 0 then (t.us + 500) / 1000 else -((500 - t.us) / 1000) end,
     t.channel, t.kind, case when t.online then '1' else '0' end, coalesce(t.event_id::text, ''),
     coalesce(t.campaign, '')), chr(30))`;
 
-/** Touch columns of an ordered subquery, as `touchText` reads them. */
-const touchColumns = sql`t.occurred_at, t.id, t.channel, t.kind, t.online, t.event_id, t.campaign`;
+/**
+ * Touch columns of an ordered subquery, as `touchText` reads them. `us` is the epoch in whole microseconds:
+ * date_part divides the stored microseconds by a million in double precision (correctly rounded), and multiplying
+ * back is off by under half a microsecond for any instant before 2100, so the cast recovers them exactly.
+ */
+const touchColumns = sql`t.occurred_at, t.id, t.channel, t.kind, t.online, t.event_id, t.campaign,
+    (date_part('epoch', t.occurred_at) * 1000000)::bigint as us`;
 
 /** Group key of an account's touches that carry no account (they reach it through their person). */
 const accountlessKey = (accountId: string) => `*${accountId}`;
@@ -221,26 +271,54 @@ const accountlessKey = (accountId: string) => `*${accountId}`;
  *
  * Account scope reads two kinds of group: touches carrying the account (key: the account id), and touches with no
  * account whose person belongs to it (key: `accountlessKey`). Each comes in (time, id) order straight from its
- * covering index (touchpoints_account_idx, touchpoints_accountless_idx): no table page per touch, and no sort but,
- * with a focus on PostgreSQL before 17, one of the focus accounts' rows (an `= any` key loses the index order). The
- * aggregate keeps the order of its ordered subquery; the statement runs without parallel workers, which could
- * otherwise combine partial strings out of order, and `parseRun` refuses a run whose times go backwards.
+ * covering index (touchpoints_account_idx, touchpoints_accountless_idx): no table page per touch. The whole
+ * organization is one ordered scan per kind, grouped as it goes. Chosen accounts (`windows`, or `focus` from
+ * `since` on) are read one account at a time, a lateral subquery each, over that account's own window: an `= any`
+ * key over thousands of accounts would lose the index order on PostgreSQL before 17 and sort every touch (a third of
+ * the query's time on the large demo), and the account-less branch would probe every person of those accounts in
+ * one pass and sort again. The aggregate keeps the order of its ordered subquery; the statement runs without
+ * parallel workers, which could otherwise combine partial strings out of order, and `parseRun` refuses a run whose
+ * times go backwards.
  */
-export function touchGroupsSql(orgId: string, scope: JourneyScope, since: number, focus: SQL | null): SQL {
+export function touchGroupsSql(
+  orgId: string,
+  scope: JourneyScope,
+  since: number,
+  focus: SQL | null,
+  windows?: AccountWindows,
+): SQL {
   const from = new Date(since).toISOString();
+  if (scope === "account" && (windows || focus)) {
+    const accounts = windows
+      ? sql`unnest(${sql.param(windows.ids)}::uuid[], ${sql.param(windows.from.map(isoMs))}::timestamptz[],
+          ${sql.param(windows.to.map(isoMs))}::timestamptz[]) a(id, lo, hi)`
+      : sql`(select f.id, ${from}::timestamptz as lo, 'infinity'::timestamptz as hi from unnest(${focus}) f(id)) a`;
+    return sql`select a.id::text as g, c.s from ${accounts}
+          cross join lateral (select ${touchText} as s from (
+            select ${touchColumns} from touchpoints t
+              where t.org_id = ${orgId} and t.account_id = a.id and t.occurred_at >= a.lo and t.occurred_at <= a.hi
+              order by t.occurred_at, t.id) t) c
+          where c.s is not null
+        union all
+        select '*' || a.id::text, c.s from ${accounts}
+          cross join lateral (select ${touchText} as s from (
+            select ${touchColumns} from people p
+              join touchpoints t on t.org_id = p.org_id and t.person_id = p.id and t.account_id is null
+              where p.org_id = ${orgId} and p.account_id = a.id and t.occurred_at >= a.lo and t.occurred_at <= a.hi
+              order by t.occurred_at, t.id) t) c
+          where c.s is not null`;
+  }
   if (scope === "account") {
-    const carrying = focus ? sql`t.account_id = any(${focus})` : sql`t.account_id is not null`;
-    const owning = focus ? sql`p.account_id = any(${focus})` : sql`p.account_id is not null`;
     return sql`select t.g::text as g, ${touchText} as s from (
           select t.account_id as g, ${touchColumns} from touchpoints t
-            where t.org_id = ${orgId} and ${carrying} and t.occurred_at >= ${from}
+            where t.org_id = ${orgId} and t.account_id is not null and t.occurred_at >= ${from}
             order by t.account_id, t.occurred_at, t.id) t
           group by t.g
         union all
         select '*' || t.g::text, ${touchText} from (
           select p.account_id as g, ${touchColumns} from people p
             join touchpoints t on t.org_id = p.org_id and t.person_id = p.id and t.account_id is null
-            where p.org_id = ${orgId} and ${owning} and t.occurred_at >= ${from}
+            where p.org_id = ${orgId} and p.account_id is not null and t.occurred_at >= ${from}
             order by p.account_id, t.occurred_at, t.id) t
           group by t.g`;
   }
@@ -270,25 +348,71 @@ interface TouchCodes {
   campaign: number;
 }
 
-/**
- * Parses a group string into columns, interning attributes into the builder's dictionaries. Touches repeat the same
- * attributes (channel, kind, online, event, campaign) over and over, so everything after the time is looked up
- * whole in `seen` (one per builder) and split only the first time it occurs: the codes, and the order in which
- * values enter the dictionaries, are those of splitting every touch (each value first occurs in an unseen tail).
- */
-export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string, TouchCodes>): TouchRun {
+/** Touches of `count` groups in one set of columns: group `k` is touches `bounds[k]..bounds[k + 1] - 1`. */
+export interface ParsedGroups {
+  run: TouchRun;
+  bounds: Int32Array;
+}
+
+const touchColumnsOf = (n: number): TouchRun => ({
+  at: new Float64Array(n),
+  channel: new Int32Array(n),
+  event: new Int32Array(n),
+  campaign: new Int32Array(n),
+  kind: new Int32Array(n),
+  online: new Uint8Array(n),
+});
+
+/** Touches in a group string: one more than its separators (an empty string is no group). */
+function touchesIn(text: string): number {
   let n = 1;
   for (let p = text.indexOf("\u001e"); p >= 0; p = text.indexOf("\u001e", p + 1)) n++;
-  const run: TouchRun = {
-    at: new Float64Array(n),
-    channel: new Int32Array(n),
-    event: new Int32Array(n),
-    campaign: new Int32Array(n),
-    kind: new Int32Array(n),
-    online: new Uint8Array(n),
-  };
+  return n;
+}
+
+/**
+ * Parses group strings into one set of columns (one allocation per column for a whole chunk of groups, not six per
+ * group: tens of thousands of small buffers cost the garbage collector more than the parsing), interning attributes
+ * into the builder's dictionaries. See `parseRunInto`.
+ */
+export function parseGroups(
+  texts: readonly string[],
+  builder: DealSetBuilder,
+  seen: Map<string, TouchCodes>,
+): ParsedGroups {
+  const bounds = new Int32Array(texts.length + 1);
+  for (let k = 0; k < texts.length; k++) bounds[k + 1] = bounds[k]! + touchesIn(texts[k]!);
+  const run = touchColumnsOf(bounds[texts.length]!);
+  for (let k = 0; k < texts.length; k++)
+    parseRunInto(texts[k]!, builder, seen, run, bounds[k]!, bounds[k + 1]!);
+  return { run, bounds };
+}
+
+/** One group string parsed into columns of its own (see `parseRunInto`). */
+export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string, TouchCodes>): TouchRun {
+  const n = touchesIn(text);
+  const run = touchColumnsOf(n);
+  parseRunInto(text, builder, seen, run, 0, n);
+  return run;
+}
+
+/**
+ * Parses a group string of `end - start` touches into `run[start..end)`, interning attributes into the builder's
+ * dictionaries. Touches repeat the same attributes (channel, kind, online, event, campaign) over and over, so
+ * everything after the time is looked up whole in `seen` (one per builder) and split only the first time it occurs:
+ * the codes, and the order in which values enter the dictionaries, are those of splitting every touch (each value
+ * first occurs in an unseen tail).
+ */
+function parseRunInto(
+  text: string,
+  builder: DealSetBuilder,
+  seen: Map<string, TouchCodes>,
+  run: TouchRun,
+  start: number,
+  end: number,
+): void {
   let from = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) {
     let to = text.indexOf("\u001e", from);
     if (to < 0) to = text.length;
     // The time: whole milliseconds read digit by digit (up to 15 digits, sign included: exact in a double), anything
@@ -308,8 +432,8 @@ export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string
       at = Number(text.slice(from, cut));
     }
     // The runs arrive in time order (touchGroupsSql); a run that goes back in time was aggregated out of order.
-    if (!(at >= (i > 0 ? run.at[i - 1]! : Number.NEGATIVE_INFINITY)))
-      throw new Error(`touch run out of time order at touch ${i + 1}: ${text.slice(from, cut)}`);
+    if (!(at >= (i > start ? run.at[i - 1]! : Number.NEGATIVE_INFINITY)))
+      throw new Error(`touch run out of time order at touch ${i - start + 1}: ${text.slice(from, cut)}`);
     run.at[i] = at;
     const tail = text.slice(cut + 1, to);
     let codes = seen.get(tail);
@@ -331,12 +455,10 @@ export function parseRun(text: string, builder: DealSetBuilder, seen: Map<string
     run.campaign[i] = codes.campaign;
     from = to + 1;
   }
-  return run;
 }
 
-function firstAtOrAfter(times: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = times.length;
+/** The first index in `lo..hi-1` whose time is at or after `t` (`hi` if none). */
+function firstAtOrAfter(times: Float64Array, t: number, lo: number, hi: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (times[mid]! < t) lo = mid + 1;
@@ -465,31 +587,39 @@ export async function loadDeals(
   }
   let since = Number.POSITIVE_INFINITY;
   for (const o of opps) since = Math.min(since, o.opened);
-  since -= lookbackDays * DAY_MS;
+  // A millisecond early: a touch less than half a millisecond before the bound is read as on it (touchText).
+  since = Math.floor(since - lookbackDays * DAY_MS) - 1;
   const person = options.scope === "person";
   // The touch groups are read in chunks of accounts, and parsed and built into deals as they come while later chunks
-  // are still being read. A focused account-scope read that can run side by side splits the (sorted) focus accounts
-  // into chunks taken in turn by two connections; each account's touches are one group, so chunks never share a
-  // group. Chunks are parsed in their order and deals added in the opportunities' (account) order, so the result
-  // does not depend on which chunk comes back first. Otherwise there is one chunk.
-  const chunked = focusIds && !person && options.parallel && opps.length > 0 ? [...focusIds].sort() : null;
+  // are still being read. A focused account-scope read takes only the accounts with a deal, each over its deals'
+  // window (accountWindows); side by side it splits them (sorted) into chunks taken in turn by two connections.
+  // Each account's touches are one group, so chunks never share a group. Chunks are parsed in their order and deals
+  // added in the opportunities' (account) order, so the result does not depend on which chunk comes back first.
+  // Otherwise there is one chunk.
+  const windows = focusIds && !person ? accountWindows(opps, lookbackDays) : null;
+  const chunked = windows && options.parallel ? windows : null;
   const perChunk = options.chunkAccounts ?? 1000;
   const chunkCount = chunked
-    ? Math.min(chunked.length, 6, Math.max(2, Math.ceil(chunked.length / perChunk)))
+    ? Math.min(chunked.ids.length, 6, Math.max(2, Math.ceil(chunked.ids.length / perChunk)))
     : 1;
-  const chunkIds: string[][] = [];
+  const chunkWindows: AccountWindows[] = [];
   if (chunked) {
     for (let k = 0; k < chunkCount; k++) {
-      chunkIds.push(
-        chunked.slice(
-          Math.floor((k * chunked.length) / chunkCount),
-          Math.floor(((k + 1) * chunked.length) / chunkCount),
-        ),
-      );
+      const from = Math.floor((k * chunked.ids.length) / chunkCount);
+      const to = Math.floor(((k + 1) * chunked.ids.length) / chunkCount);
+      chunkWindows.push({
+        ids: chunked.ids.slice(from, to),
+        from: chunked.from.slice(from, to),
+        to: chunked.to.slice(from, to),
+      });
     }
   }
-  const chunks: (SQL | null)[] =
-    opps.length === 0 ? [] : chunked ? chunkIds.map((ids) => asParam(ids)) : [focus];
+  const chunks: { focus: SQL | null; windows?: AccountWindows }[] =
+    opps.length === 0
+      ? []
+      : chunked
+        ? chunkWindows.map((w) => ({ focus: null, windows: w }))
+        : [{ focus, windows: windows ?? undefined }];
   const lanes: number[][] = chunks.length === 0 ? [] : chunked && chunks.length > 1 ? [[], []] : [[]];
   for (let k = 0; k < chunks.length; k++) lanes[k % lanes.length]!.push(k);
   const arrived: (GroupRow[] | null)[] = chunks.map(() => null);
@@ -497,7 +627,8 @@ export async function loadDeals(
   const stagesByOpp = new Map<string, [number, number]>();
   let contacts: Map<string, string[]> | null = person ? null : new Map();
   let committees: Map<string, string[]> | null = person ? null : new Map();
-  const groups = new Map<string, TouchRun>();
+  /** Each group's touches: a range of its chunk's columns. */
+  const groups = new Map<string, { run: TouchRun; start: number; end: number }>();
   const seen = new Map<string, TouchCodes>();
   const currencies = new Set<string>();
   let touchCount = 0;
@@ -547,11 +678,12 @@ export async function loadDeals(
         ? [o.account_id, accountlessKey(o.account_id)]
         : [...(contacts.get(o.id) ?? committees.get(o.account_id) ?? []), `opp:${o.id}`];
     for (const key of keys) {
-      const run = groups.get(key);
-      if (!run) continue;
-      const start = firstAtOrAfter(run.at, from);
+      const group = groups.get(key);
+      if (!group) continue;
+      const { run } = group;
+      const start = firstAtOrAfter(run.at, from, group.start, group.end);
       let end = start;
-      while (end < run.at.length && run.at[end]! <= to) end++;
+      while (end < group.end && run.at[end]! <= to) end++;
       if (end > start) parts.push({ run, start, end });
     }
     if (parts.length === 1) {
@@ -575,14 +707,25 @@ export async function loadDeals(
   /** Parses the chunks that can be (in order), then adds the opportunities whose accounts are all read. */
   const advance = () => {
     while (parsed < chunks.length && arrived[parsed]) {
-      for (const row of arrived[parsed]!) if (row.s) groups.set(row.g, parseRun(row.s, builder, seen));
+      const list = arrived[parsed]!.filter((row) => row.s);
+      const { run, bounds } = parseGroups(
+        list.map((row) => row.s),
+        builder,
+        seen,
+      );
+      for (let k = 0; k < list.length; k++)
+        groups.set(list[k]!.g, { run, start: bounds[k]!, end: bounds[k + 1]! });
       arrived[parsed] = [];
       parsed++;
     }
     if (!stageRows || !contacts || !committees) return;
     // Opportunities come in account order: those up to the last account of the last parsed chunk are complete.
     const bound =
-      parsed === chunks.length ? null : parsed > 0 && chunked ? chunkIds[parsed - 1]!.at(-1)! : undefined;
+      parsed === chunks.length
+        ? null
+        : parsed > 0 && chunked
+          ? chunkWindows[parsed - 1]!.ids.at(-1)!
+          : undefined;
     if (bound === undefined) return;
     while (built < opps.length && (bound === null || opps[built]!.account_id <= bound)) {
       addOpportunity(opps[built++]!, contacts, committees);
@@ -603,7 +746,10 @@ export async function loadDeals(
     },
     ...lanes.map((lane) => async (t: Tx) => {
       for (const k of lane) {
-        arrived[k] = await rows<GroupRow>(t, touchGroupsSql(orgId, options.scope, since, chunks[k]!));
+        arrived[k] = await rows<GroupRow>(
+          t,
+          touchGroupsSql(orgId, options.scope, since, chunks[k]!.focus, chunks[k]!.windows),
+        );
         advance();
       }
     }),

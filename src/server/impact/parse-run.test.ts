@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DealSetBuilder, type TouchRun } from "../../core/roi/index.ts";
-import { parseRun, productStages } from "./load-deals.ts";
+import { parseGroups, parseRun, productStages } from "./load-deals.ts";
 
 const US = "\u001f";
 const RS = "\u001e";
@@ -58,19 +58,38 @@ describe("reading a group's touches", () => {
           const reference = new DealSetBuilder(productStages, 365);
           const fast = new DealSetBuilder(productStages, 365);
           const seen = new Map();
-          for (const g of groups) {
-            // Runs come from the database in time order.
-            const text = g.sort((x, y) => Number(x.split(US)[0]) - Number(y.split(US)[0])).join(RS);
-            expect(parseRun(text, fast, seen)).toEqual(splitEveryTouch(text, reference));
-          }
+          // Runs come from the database in time order.
+          const texts = groups.map((g) =>
+            g.sort((x, y) => Number(x.split(US)[0]) - Number(y.split(US)[0])).join(RS),
+          );
+          const expected = texts.map((text) => splitEveryTouch(text, reference));
+          texts.forEach((text, k) => {
+            expect(parseRun(text, fast, seen)).toEqual(expected[k]);
+          });
+          // A chunk of groups in one set of columns: each group's range holds what its own run holds.
+          const chunked = new DealSetBuilder(productStages, 365);
+          const { run, bounds } = parseGroups(texts, chunked, new Map());
+          expect(bounds[texts.length]).toBe(run.at.length);
+          texts.forEach((_, k) => {
+            const slice = (c: keyof TouchRun) => run[c].slice(bounds[k], bounds[k + 1]);
+            expect({
+              at: slice("at"),
+              channel: slice("channel"),
+              event: slice("event"),
+              campaign: slice("campaign"),
+              kind: slice("kind"),
+              online: slice("online"),
+            }).toEqual(expected[k]);
+          });
           const a = reference.build();
-          const b = fast.build();
-          expect([b.channels, b.kinds, b.events, b.campaigns]).toEqual([
-            a.channels,
-            a.kinds,
-            a.events,
-            a.campaigns,
-          ]);
+          for (const b of [fast.build(), chunked.build()]) {
+            expect([b.channels, b.kinds, b.events, b.campaigns]).toEqual([
+              a.channels,
+              a.kinds,
+              a.events,
+              a.campaigns,
+            ]);
+          }
         },
       ),
       { numRuns: 200 },
