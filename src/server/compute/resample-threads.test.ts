@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { roiCurve } from "../../core/roi/roi-curve.ts";
 import { buildTinyWorld, day, EVENT } from "../../core/roi/test-world.ts";
@@ -131,6 +133,22 @@ describe("resampling on worker threads", () => {
     expect(resample(small)).toEqual(resampleHere(small as ResampleJob));
     expect(resampleTally().jobs).toBe(0);
   });
+});
+
+describe("worker threads and the process", () => {
+  it("never keep a process alive that has nothing else to do", () => {
+    // A process that starts the workers and then ends its work must exit on its own (a command, a benchmark).
+    const module = fileURLToPath(new URL("./resample-threads.ts", import.meta.url));
+    const script = `const m = await import(${JSON.stringify(module)});
+      await m.startResampleThreads({ threads: 1 }); console.log("threads", m.resampleThreads());`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(child.stdout.trim()).toBe("threads 1");
+    expect(child.signal).toBeNull(); // not stopped by the timeout
+    expect(child.status).toBe(0);
+  }, 40_000);
 });
 
 describe("whole tasks on worker threads", () => {

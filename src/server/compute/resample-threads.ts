@@ -111,7 +111,6 @@ export async function startResampleThreads(
         eval: true,
         workerData: { preload: options.preload ?? PRODUCT_KERNELS },
       });
-      worker.unref();
       const entry: PoolWorker = { worker, ready: false, tasks: new Map() };
       current.workers.push(entry);
       const fail = (why: string) => {
@@ -140,6 +139,9 @@ export async function startResampleThreads(
         worker.once("error", () => resolve());
         worker.once("exit", () => resolve());
       });
+      // Idle workers never keep the process alive; unref'd only now, after every listener is on (a listener added
+      // later refs the worker's port again).
+      worker.unref();
     }),
   );
 }
