@@ -104,17 +104,6 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array> {
   last(): number {
     return this.data[this.length - 1]!;
   }
-  /** Appends `src[start..end)` in one copy. */
-  pushRange(src: Float64Array | Int32Array | Uint8Array, start: number, end: number): void {
-    const n = end - start;
-    if (this.length + n > this.data.length) {
-      const next = this.make(Math.max(16, this.data.length * 2, this.length + n));
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
-    (this.data as Float64Array).set(src.subarray(start, end), this.length);
-    this.length += n;
-  }
   /** The values, in an array of their own (on shared memory when asked: other threads then read the same). */
   done(shared = false): T {
     if (!shared) return this.data.slice(0, this.length) as T;
@@ -127,6 +116,104 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array> {
 const f64 = (n = 256) => new Grow(new Float64Array(n), (m) => new Float64Array(m));
 const i32 = (n = 256) => new Grow(new Int32Array(n), (m) => new Int32Array(m));
 const u8 = (n = 256) => new Grow(new Uint8Array(n), (m) => new Uint8Array(m));
+
+type TouchColumn = keyof TouchRun;
+const TOUCH_COLUMNS: readonly TouchColumn[] = ["at", "channel", "event", "campaign", "kind", "online"];
+
+/**
+ * A deal set's touches as they are added, in order: ranges of runs the caller hands over (kept by reference, never
+ * copied until the end), and single touches (kept here). `done` copies everything once into columns of the exact
+ * size. Growing the columns as touches came (doubling, then a copy of the right size) allocated three times the
+ * touches of a large deal set, and the garbage collector paid for that memory again and again.
+ */
+class TouchStore {
+  /** Single touches, in their own growing columns. */
+  private readonly single = {
+    at: f64(),
+    channel: i32(),
+    event: i32(),
+    campaign: i32(),
+    kind: i32(),
+    online: u8(),
+  };
+  /** Ranges in order: a run (null: the single touches) and its [start, end). */
+  private readonly runs: (TouchRun | null)[] = [];
+  private readonly bounds: number[] = [];
+  length = 0;
+  /** Time of the last touch added (NaN before the first). */
+  lastAt = Number.NaN;
+
+  push(at: number, channel: number, event: number, campaign: number, kind: number, online: number): void {
+    const s = this.single;
+    const k = s.at.length;
+    s.at.push(at);
+    s.channel.push(channel);
+    s.event.push(event);
+    s.campaign.push(campaign);
+    s.kind.push(kind);
+    s.online.push(online);
+    const last = this.runs.length - 1;
+    if (last >= 0 && this.runs[last] === null && this.bounds[2 * last + 1] === k) {
+      this.bounds[2 * last + 1] = k + 1;
+      this.length++;
+    } else this.add(null, k, k + 1);
+    this.lastAt = at;
+  }
+
+  /** Adds `run[start..end)` by reference: the run must not change until `done`. */
+  pushRange(run: TouchRun, start: number, end: number): void {
+    if (end <= start) return;
+    this.add(run, start, end);
+    this.lastAt = run.at[end - 1]!;
+  }
+
+  private add(run: TouchRun | null, start: number, end: number): void {
+    this.runs.push(run);
+    this.bounds.push(start, end);
+    this.length += end - start;
+  }
+
+  /** The touches in columns of their exact size (on shared memory when asked). */
+  done(shared: boolean): TouchRun {
+    const n = this.length;
+    const make = <T extends Float64Array | Int32Array | Uint8Array>(Of: {
+      new (length: number): T;
+      new (buffer: SharedArrayBuffer): T;
+      BYTES_PER_ELEMENT: number;
+    }): T => (shared ? new Of(new SharedArrayBuffer(n * Of.BYTES_PER_ELEMENT)) : new Of(n));
+    const out: TouchRun = {
+      at: make(Float64Array),
+      channel: make(Int32Array),
+      event: make(Int32Array),
+      campaign: make(Int32Array),
+      kind: make(Int32Array),
+      online: make(Uint8Array),
+    };
+    const single: TouchRun = {
+      at: this.single.at.data,
+      channel: this.single.channel.data,
+      event: this.single.event.data,
+      campaign: this.single.campaign.data,
+      kind: this.single.kind.data,
+      online: this.single.online.data,
+    };
+    for (const column of TOUCH_COLUMNS) {
+      const into = out[column] as Float64Array;
+      let at = 0;
+      for (let r = 0; r < this.runs.length; r++) {
+        const start = this.bounds[2 * r]!;
+        const end = this.bounds[2 * r + 1]!;
+        const from = (this.runs[r] ?? single)[column] as Float64Array;
+        if (end - start < 16) for (let t = start; t < end; t++) into[at++] = from[t]!;
+        else {
+          into.set(from.subarray(start, end), at);
+          at += end - start;
+        }
+      }
+    }
+    return out;
+  }
+}
 
 class Dictionary {
   readonly names: string[] = [];
@@ -168,12 +255,7 @@ export class DealSetBuilder {
   private readonly campaigns = new Dictionary();
   private readonly kinds = new Dictionary();
   private readonly touchOffsets = i32();
-  private readonly touchAt = f64(4096);
-  private readonly touchChannel = i32(4096);
-  private readonly touchEvent = i32(4096);
-  private readonly touchCampaign = i32(4096);
-  private readonly touchKind = i32(4096);
-  private readonly touchOnline = u8(4096);
+  private readonly touches = new TouchStore();
   private current: DealInput | null = null;
   private currentFrom: string | null = null;
 
@@ -291,7 +373,7 @@ export class DealSetBuilder {
   ): void {
     const deal = this.requireDeal();
     const start = this.touchOffsets.last();
-    if (this.touchAt.length > start && at < this.touchAt.last()) {
+    if (this.touches.length > start && at < this.touches.lastAt) {
       throw new AppError("validation", `opportunity ${deal.id}: touches out of time order`, "occurredAt");
     }
     if (channel < 0) {
@@ -301,12 +383,7 @@ export class DealSetBuilder {
         "channel",
       );
     }
-    this.touchAt.push(at);
-    this.touchChannel.push(channel);
-    this.touchEvent.push(event);
-    this.touchCampaign.push(campaign);
-    this.touchKind.push(kind);
-    this.touchOnline.push(online ? 1 : 0);
+    this.touches.push(at, channel, event, campaign, kind, online ? 1 : 0);
   }
 
   /**
@@ -317,7 +394,7 @@ export class DealSetBuilder {
     const deal = this.requireDeal();
     if (end <= start) return;
     const first = this.touchOffsets.last();
-    if (this.touchAt.length > first && run.at[start]! < this.touchAt.last()) {
+    if (this.touches.length > first && run.at[start]! < this.touches.lastAt) {
       throw new AppError("validation", `opportunity ${deal.id}: touches out of time order`, "occurredAt");
     }
     for (let t = start; t < end; t++) {
@@ -332,12 +409,7 @@ export class DealSetBuilder {
         throw new AppError("validation", `opportunity ${deal.id}: touches out of time order`, "occurredAt");
       }
     }
-    this.touchAt.pushRange(run.at, start, end);
-    this.touchChannel.pushRange(run.channel, start, end);
-    this.touchEvent.pushRange(run.event, start, end);
-    this.touchCampaign.pushRange(run.campaign, start, end);
-    this.touchKind.pushRange(run.kind, start, end);
-    this.touchOnline.pushRange(run.online, start, end);
+    this.touches.pushRange(run, start, end);
   }
 
   /**
@@ -348,6 +420,7 @@ export class DealSetBuilder {
     this.finishDeal();
     this.current = null;
     const shared = options.shared ?? false;
+    const touches = this.touches.done(shared);
     return {
       count: this.ids.length,
       ids: this.ids,
@@ -366,12 +439,12 @@ export class DealSetBuilder {
       campaigns: this.campaigns.names,
       kinds: this.kinds.names,
       touchOffsets: this.touchOffsets.done(shared),
-      touchAt: this.touchAt.done(shared),
-      touchChannel: this.touchChannel.done(shared),
-      touchEvent: this.touchEvent.done(shared),
-      touchCampaign: this.touchCampaign.done(shared),
-      touchKind: this.touchKind.done(shared),
-      touchOnline: this.touchOnline.done(shared),
+      touchAt: touches.at,
+      touchChannel: touches.channel,
+      touchEvent: touches.event,
+      touchCampaign: touches.campaign,
+      touchKind: touches.kind,
+      touchOnline: touches.online,
       lookbackDays: this.lookbackDays,
     };
   }
@@ -406,7 +479,7 @@ export class DealSetBuilder {
       this.initialStage.push(from ? this.stage(from) : this.stageCode.data[start]!);
     }
     this.stageOffsets.push(this.stageAt.length);
-    this.touchOffsets.push(this.touchAt.length);
+    this.touchOffsets.push(this.touches.length);
     this.current = null;
   }
 }

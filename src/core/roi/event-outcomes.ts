@@ -47,8 +47,34 @@ export interface EventOutcomesInput {
   leadKinds?: readonly string[];
 }
 
+/** The outcomes ledger without its acceleration (see `eventOutcomeLines`). */
+export type EventOutcomeLines = Omit<EventOutcomes, "acceleration">;
+
 /** The outcomes ledger of an event as known on `asOf`: pipeline sourced and influenced, won revenue, acceleration. */
 export function eventOutcomes(deals: DealSet, input: EventOutcomesInput): EventOutcomes {
+  return withAcceleration(
+    eventOutcomeLines(deals, input),
+    accelerationAsOf(deals, {
+      eventCode: eventCodeOf(deals, input.eventId),
+      eventStartsAt: input.eventStartsAt,
+      eventEndsAt: input.eventEndsAt,
+      asOf: input.asOf,
+      lookbackDays: input.lookbackDays,
+    }),
+  );
+}
+
+/** The ledger's lines with the acceleration of the same day (`accelerationAsOf`), computed apart. */
+export function withAcceleration(lines: EventOutcomeLines, acceleration: Acceleration): EventOutcomes {
+  const { byModel, ...rest } = lines;
+  return { ...rest, acceleration, byModel };
+}
+
+/**
+ * The outcomes ledger's lines (pipeline sourced and influenced, won revenue, weighted pipeline, by model), without
+ * the acceleration comparison: a report computes that beside them, on another thread (see `reportSide`).
+ */
+export function eventOutcomeLines(deals: DealSet, input: EventOutcomesInput): EventOutcomeLines {
   const model = input.model ?? DEFAULT_ROI_MODEL;
   const models = parseModelList(input.models ?? "all");
   if (!models.includes(model)) models.unshift(model);
@@ -107,17 +133,5 @@ export function eventOutcomes(deals: DealSet, input: EventOutcomesInput): EventO
   }
   for (const key of Object.keys(lines) as (keyof typeof lines)[])
     lines[key].attributed = byModel[model]![key];
-  return {
-    asOf,
-    model,
-    ...lines,
-    acceleration: accelerationAsOf(deals, {
-      eventCode: code,
-      eventStartsAt: input.eventStartsAt,
-      eventEndsAt: input.eventEndsAt,
-      asOf,
-      lookbackDays: input.lookbackDays,
-    }),
-    byModel,
-  };
+  return { asOf, model, ...lines, byModel };
 }

@@ -40,10 +40,13 @@ export {
   isPerJourneyModel,
 } from "./event-credit.ts";
 export {
+  type EventOutcomeLines,
   type EventOutcomes,
   type EventOutcomesInput,
+  eventOutcomeLines,
   eventOutcomes,
   type OutcomeLine,
+  withAcceleration,
 } from "./event-outcomes.ts";
 export {
   DAY_MS,
@@ -55,4 +58,5 @@ export {
 } from "./horizons.ts";
 export { type OfflineVsOnline, offlineVsOnline } from "./offline-vs-online.ts";
 export { type PortfolioEntry, type RankedEntry, rankPortfolio } from "./rank-portfolio.ts";
+export { type ReportSide, type ReportSideInput, reportSide } from "./report-side.ts";
 export { type RoiCurveInput, type RoiPoint, roiCurve, roiRatio } from "./roi-curve.ts";

@@ -6,17 +6,18 @@ import {
   type Acceleration,
   DEFAULT_ROI_MODEL,
   type EventOutcomes,
-  eventOutcomes,
+  eventOutcomeLines,
   headlineHorizon,
   horizonInstant,
   isPerJourneyModel,
   type OfflineVsOnline,
-  offlineVsOnline,
+  type ReportSide,
+  type ReportSideInput,
   ROI_HORIZONS,
   type RoiCurveInput,
   type RoiHorizon,
-  type RoiPoint,
-  roiCurve,
+  reportSide,
+  withAcceleration,
 } from "../../core/roi/index.ts";
 import type { Database, Tx } from "../../db/client.ts";
 import { rows } from "../../db/client.ts";
@@ -111,10 +112,10 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
   // Per-journey models need only the journeys this event's accounts or people took part in; a population model
   // (markov, shapley) is fitted on every journey, so then everything is read.
   const population = [model, ...models].some((m) => !isPerJourneyModel(m));
-  // With worker threads, the ROI curve and the offline comparison are computed on one while this thread computes the
-  // outcomes ledger: the deal set is then built on shared memory, which the worker reads in place. Only for a
-  // per-journey model: those take a fraction of a second there, far within the task's time limit, while a population
-  // model over every deal could outlast it (and the worker would be stopped).
+  // With worker threads, the ROI curve, the offline comparison and the ledger's acceleration are computed on one
+  // while this thread computes the outcomes ledger's lines: the deal set is then built on shared memory, which the
+  // worker reads in place. Only for a per-journey model: those take a fraction of a second there, far within the
+  // task's time limit, while a population model over every deal could outlast it (and the worker would be stopped).
   const threads = resampleThreads() > 0 && isPerJourneyModel(model);
   const journeyOptions = {
     scope,
@@ -189,19 +190,15 @@ export async function eventImpact(db: Database, orgId: string, eventId: string, 
       : {}),
   };
   const offlineInput = { eventId, asOf, model, lookbackDays };
-  // Posted before the outcomes ledger is computed here, so both run at once; a worker that fails or stops leaves
+  const sideInput: ReportSideInput = { roi: roiInput, offline: offlineInput, ledgerAsOf: asOf };
+  // Posted before the ledger's lines are computed here, so both run at once; a worker that fails or stops leaves
   // its part to this thread (same code, same result).
-  const remoteRoi = threads ? runTask<RoiPoint[]>(ROI_ENGINE, "roiCurve", [deals, roiInput]) : null;
-  const remoteOffline = threads
-    ? runTask<OfflineVsOnline>(ROI_ENGINE, "offlineVsOnline", [deals, offlineInput])
-    : null;
-  remoteRoi?.catch(() => undefined);
-  remoteOffline?.catch(() => undefined);
-  const outcomes = eventOutcomes(deals, { ...common, asOf, models });
-  const roi = remoteRoi ? await remoteRoi.catch(() => roiCurve(deals, roiInput)) : roiCurve(deals, roiInput);
-  const comparison = remoteOffline
-    ? await remoteOffline.catch(() => offlineVsOnline(deals, offlineInput))
-    : offlineVsOnline(deals, offlineInput);
+  const remote = threads ? runTask<ReportSide>(ROI_ENGINE, "reportSide", [deals, sideInput]) : null;
+  remote?.catch(() => undefined);
+  const lines = eventOutcomeLines(deals, { ...common, asOf, models });
+  const here = () => reportSide(deals, sideInput);
+  const { roi, offline: comparison, acceleration } = remote ? await remote.catch(here) : here();
+  const outcomes = withAcceleration(lines, acceleration);
   return {
     event: {
       id: event.id,

@@ -91,7 +91,12 @@ interface GroupRow {
   s: string;
 }
 
-const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
+/**
+ * An instant as epoch milliseconds (a double, fractions kept): the exact microseconds (see touchColumns) divided by a
+ * thousand, which rounds exactly as `(extract(epoch) * 1000)::float8` does (both are the nearest double to the same
+ * quotient) without extract's numeric arithmetic.
+ */
+const epochMs = (column: SQL) => sql`((date_part('epoch', ${column}) * 1000000)::bigint)::float8 / 1000`;
 
 /**
  * Accounts an event touched (column `id`): through the touch's account, or the account of the person touched; from
