@@ -123,7 +123,7 @@ for (const e of [...events, ...typical.filter((t) => !events.some((x) => x.id ==
   const c = last!.computed;
   const h = last!.roi.find((p) => p.horizon === last!.headlineHorizon)!;
   console.log(
-    `  ${e.name} (${e.accounts} accounts): median ${ms(median(times))} of ${runs} ` +
+    `  ${e.name} (${e.accounts} accounts): median ${ms(median(times))} of ${runs} (${times.map((x) => Math.round(x)).join(", ")}) ` +
       `[read ${ms(c.loadMs)}; ${c.deals.toLocaleString("en-US")} deals, ${c.touches.toLocaleString("en-US")} journey touches]; ` +
       `ROI at ${h.horizon} d: ${h.roi === null ? h.reason : h.roi.toFixed(2)}`,
   );
