@@ -750,13 +750,17 @@ export async function loadDeals(
       advance();
     },
     ...lanes.map((lane) => async (t: Tx) => {
-      for (const k of lane) {
-        arrived[k] = await rows<GroupRow>(
-          t,
-          touchGroupsSql(orgId, options.scope, since, chunks[k]!.focus, chunks[k]!.windows),
-        );
-        advance();
-      }
+      // A connection's chunks are sent at once: it runs them one after the other without waiting for this thread,
+      // which parses each as it comes.
+      await Promise.all(
+        lane.map(async (k) => {
+          arrived[k] = await rows<GroupRow>(
+            t,
+            touchGroupsSql(orgId, options.scope, since, chunks[k]!.focus, chunks[k]!.windows),
+          );
+          advance();
+        }),
+      );
     }),
     ...(person
       ? [
