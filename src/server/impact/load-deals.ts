@@ -750,17 +750,23 @@ export async function loadDeals(
       advance();
     },
     ...lanes.map((lane) => async (t: Tx) => {
-      // A connection's chunks are sent at once: it runs them one after the other without waiting for this thread,
-      // which parses each as it comes.
-      await Promise.all(
-        lane.map(async (k) => {
-          arrived[k] = await rows<GroupRow>(
-            t,
-            touchGroupsSql(orgId, options.scope, since, chunks[k]!.focus, chunks[k]!.windows),
-          );
-          advance();
-        }),
-      );
+      // Each chunk of a connection is sent as soon as the one before has come, before that one is parsed: the
+      // connection never waits for this thread.
+      const read = (k: number) => {
+        const result = rows<GroupRow>(
+          t,
+          touchGroupsSql(orgId, options.scope, since, chunks[k]!.focus, chunks[k]!.windows),
+        );
+        result.catch(() => undefined); // awaited below; an error then is the caller's
+        return result;
+      };
+      let next = lane.length > 0 ? read(lane[0]!) : null;
+      for (let i = 0; i < lane.length; i++) {
+        const got = await next!;
+        next = i + 1 < lane.length ? read(lane[i + 1]!) : null;
+        arrived[lane[i]!] = got;
+        advance();
+      }
     }),
     ...(person
       ? [
