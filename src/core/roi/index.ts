@@ -56,7 +56,7 @@ export {
   ROI_HORIZONS,
   type RoiHorizon,
 } from "./horizons.ts";
-export { type OfflineVsOnline, offlineVsOnline } from "./offline-vs-online.ts";
+export { type OfflineVsOnline, type OfflineVsOnlineInput, offlineVsOnline } from "./offline-vs-online.ts";
 export { type PortfolioEntry, type RankedEntry, rankPortfolio } from "./rank-portfolio.ts";
 export { type ReportSide, type ReportSideInput, reportSide } from "./report-side.ts";
 export { type RoiCurveInput, type RoiPoint, roiCurve, roiRatio } from "./roi-curve.ts";

@@ -26,21 +26,21 @@ export interface OfflineVsOnline {
   };
 }
 
+/** Which event, on which day, with which model. */
+export interface OfflineVsOnlineInput {
+  eventId: string;
+  asOf: number;
+  model?: ModelName;
+  settings?: ModelSettings;
+  lookbackDays?: number;
+  leadKinds?: readonly string[];
+}
+
 /**
  * Runs the model twice over an event's deals as known on `asOf`, on every touch and on online touches only, and
  * reports the event's credit and the won revenue by channel on both views, side by side.
  */
-export function offlineVsOnline(
-  deals: DealSet,
-  input: {
-    eventId: string;
-    asOf: number;
-    model?: ModelName;
-    settings?: ModelSettings;
-    lookbackDays?: number;
-    leadKinds?: readonly string[];
-  },
-): OfflineVsOnline {
+export function offlineVsOnline(deals: DealSet, input: OfflineVsOnlineInput): OfflineVsOnline {
   const model = input.model ?? DEFAULT_ROI_MODEL;
   const common = {
     asOf: input.asOf,

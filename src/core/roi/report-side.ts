@@ -1,21 +1,12 @@
-import type { ModelSettings } from "../attribution/models.ts";
-import type { ModelName } from "../attribution/types.ts";
 import { type Acceleration, accelerationAsOf } from "./acceleration.ts";
 import type { DealSet } from "./deal-set.ts";
 import { eventCodeOf } from "./event-credit.ts";
-import { type OfflineVsOnline, offlineVsOnline } from "./offline-vs-online.ts";
+import { type OfflineVsOnline, type OfflineVsOnlineInput, offlineVsOnline } from "./offline-vs-online.ts";
 import { type RoiCurveInput, type RoiPoint, roiCurve } from "./roi-curve.ts";
 
 export interface ReportSideInput {
   roi: RoiCurveInput;
-  offline: {
-    eventId: string;
-    asOf: number;
-    model?: ModelName;
-    settings?: ModelSettings;
-    lookbackDays?: number;
-    leadKinds?: readonly string[];
-  };
+  offline: OfflineVsOnlineInput;
   /** The outcomes ledger's day: its acceleration comparison is made here. */
   ledgerAsOf: number;
 }
