@@ -107,11 +107,24 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array> {
   /** The values, in an array of their own (on shared memory when asked: other threads then read the same). */
   done(shared = false): T {
     if (!shared) return this.data.slice(0, this.length) as T;
-    const Of = this.data.constructor as { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
-    const out = new Of(new SharedArrayBuffer(this.length * Of.BYTES_PER_ELEMENT));
+    const out = columnLike(this.data, this.length, true);
     out.set(this.data.subarray(0, this.length));
     return out;
   }
+}
+
+/** A column of `n` zeros of the type of `like`, on shared memory when asked (other threads then read the same). */
+function columnLike<T extends Float64Array | Int32Array | Uint8Array>(
+  like: T,
+  n: number,
+  shared: boolean,
+): T {
+  const Of = like.constructor as {
+    new (length: number): T;
+    new (buffer: SharedArrayBuffer): T;
+    BYTES_PER_ELEMENT: number;
+  };
+  return shared ? new Of(new SharedArrayBuffer(n * Of.BYTES_PER_ELEMENT)) : new Of(n);
 }
 const f64 = (n = 256) => new Grow(new Float64Array(n), (m) => new Float64Array(m));
 const i32 = (n = 256) => new Grow(new Int32Array(n), (m) => new Int32Array(m));
@@ -176,19 +189,6 @@ class TouchStore {
   /** The touches in columns of their exact size (on shared memory when asked). */
   done(shared: boolean): TouchRun {
     const n = this.length;
-    const make = <T extends Float64Array | Int32Array | Uint8Array>(Of: {
-      new (length: number): T;
-      new (buffer: SharedArrayBuffer): T;
-      BYTES_PER_ELEMENT: number;
-    }): T => (shared ? new Of(new SharedArrayBuffer(n * Of.BYTES_PER_ELEMENT)) : new Of(n));
-    const out: TouchRun = {
-      at: make(Float64Array),
-      channel: make(Int32Array),
-      event: make(Int32Array),
-      campaign: make(Int32Array),
-      kind: make(Int32Array),
-      online: make(Uint8Array),
-    };
     const single: TouchRun = {
       at: this.single.at.data,
       channel: this.single.channel.data,
@@ -197,8 +197,10 @@ class TouchStore {
       kind: this.single.kind.data,
       online: this.single.online.data,
     };
+    const out = {} as Record<TouchColumn, Float64Array | Int32Array | Uint8Array>;
     for (const column of TOUCH_COLUMNS) {
-      const into = out[column] as Float64Array;
+      const into = columnLike(single[column], n, shared);
+      out[column] = into;
       let at = 0;
       for (let r = 0; r < this.runs.length; r++) {
         const start = this.bounds[2 * r]!;
@@ -211,7 +213,7 @@ class TouchStore {
         }
       }
     }
-    return out;
+    return out as TouchRun;
   }
 }
 
