@@ -33,7 +33,7 @@ export default async function setup(project: {
   }
   const db = await openDatabase({ dataDir: "memory://" });
   await migrate(db);
-  const dump = await db.pglite!.dumpDataDir("none");
+  const dump = await db.pglite!.dumpDataDir();
   mkdirSync(templateDir, { recursive: true });
   writeFileSync(templatePath, Buffer.from(await dump.arrayBuffer()));
   await db.close();

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { AppError } from "../core/errors.ts";
 import { lockDataDir } from "./lock.ts";
+import { PGliteThread } from "./pglite-thread.ts";
 import * as schema from "./schema/index.ts";
 import { bound, execution, preparation, type Statement, type StatementValue } from "./statements.ts";
 
@@ -66,8 +67,15 @@ export interface Database {
     options?: { skipTriggers?: boolean },
   ): Promise<number>;
   close(): Promise<void>;
-  /** PGlite only: the underlying instance (for dumps in tests). */
-  pglite?: PGlite;
+  /** PGlite only: the database's thread (for dumps in tests). */
+  pglite?: PGliteThread;
+  /**
+   * PGlite only: runs the exported function `name` of `module` (a module URL) in the database's thread, as
+   * `fn(db, args)` with a `Database` of that thread, alone (like a transaction: nothing else runs on the database
+   * meanwhile), and returns its result. For a hot path of several statements with decisions between them: one
+   * message each way instead of one per statement. Arguments and result are copied (structured clone).
+   */
+  callInThread?<A, R>(module: string, name: string, args: A): Promise<R>;
   /** PostgreSQL only: the owner pool (migrations take a session-level lock on one of its clients). */
   ownerPool?: pg.Pool;
 }
@@ -126,28 +134,53 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     mkdirSync(dataDir, { recursive: true });
     release = lockDataDir(dataDir);
   }
-  let client: PGlite;
+  let client: PGliteThread;
   try {
-    client = new PGlite({ ...(inMemory ? {} : { dataDir }), ...(loadDataDir ? { loadDataDir } : {}) });
-    await client.waitReady;
-    // A new WAL segment is otherwise zero-filled first: 16 MB written on the one thread that also serves requests,
-    // a 20–40 ms stall every few thousand writes (check-in's longest waits). The embedded database runs with fsync
-    // off, so the zeros reserve nothing anyway.
-    await client.exec("set wal_init_zero = off");
+    client = await PGliteThread.open({
+      ...(inMemory ? {} : { dataDir }),
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
   } catch (error) {
     release();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Tx;
+  return {
+    ...pgliteDatabase(client, async () => {
+      await client.close();
+      release();
+    }),
+    pglite: client,
+    callInThread: (module, name, args) => {
+      // The function's transaction would wait in the thread for the caller's, which waits for the function.
+      refuseNested("a call to the database's thread");
+      return client.call(module, name, args);
+    },
+  };
+}
+
+/** What `pgliteDatabase` needs of an embedded database: PGlite itself, or `PGliteThread`. */
+export type PgliteClient = Pick<PGlite, "query" | "transaction">;
+
+/**
+ * The `Database` over one embedded database session: the database's thread builds one over its PGlite instance
+ * for the functions it runs (`callInThread`), and the main thread one over the thread.
+ */
+export function pgliteDatabase(client: PgliteClient, close: () => Promise<void>): Database {
+  const db = drizzlePglite(client as PGlite, { schema }) as unknown as Tx;
   // Statements prepared in the session, by name, with their text (prepared statements outlive a rolled-back
-  // transaction, and the session lives as long as the database is open).
+  // transaction, and the session lives as long as the database is open). Another `Database` over the same session
+  // may have prepared one already: the session's own list says so.
   const prepared = new Map<string, string>();
   return {
     kind: "pglite",
     async run<T>(tx: Tx, statement: Statement, values: readonly StatementValue[]) {
       const text = prepared.get(statement.name);
       if (text === undefined) {
-        await tx.execute(preparation(statement));
+        const [known] = await rows<{ n: number }>(
+          tx,
+          sql`select count(*)::int as n from pg_prepared_statements where name = ${statement.name}`,
+        );
+        if (!known?.n) await tx.execute(preparation(statement));
         prepared.set(statement.name, statement.text);
       } else if (text !== statement.text) {
         throw new Error(`two statements are named ${statement.name}`);
@@ -155,7 +188,6 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
       return rows<T>(tx, execution(statement, values));
     },
     owner: db,
-    pglite: client,
     withOrg: (orgId, fn) =>
       inside.run("transaction", () =>
         db.transaction(async (tx) => {
@@ -198,10 +230,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
         return (await tx.query(copy, [], { blob })).affectedRows ?? 0;
       });
     },
-    async close() {
-      await client.close();
-      release();
-    },
+    close,
   };
 }
 

@@ -8,6 +8,7 @@ import type { Scan, ScanResult } from "./scan.ts";
 import {
   noKeyVerdict,
   rememberPublicKey,
+  signatureChecks,
   type Verdict,
   verdictOnIssuedCode,
   verifyTicketCode,
@@ -406,6 +407,25 @@ export async function processScans(
     await run(tx, recordStatement, [orgId, JSON.stringify(payload)]);
   }
   return results;
+}
+
+/** The module, for `Database.callInThread`. */
+export const PROCESS_SCANS_MODULE = new URL(import.meta.url).href;
+
+/**
+ * A batch of scans in its own transaction, in the embedded database's thread (`Database.callInThread`): the
+ * look-up, the decisions and the insert, with one message each way instead of one per statement. Returns the results
+ * and the signatures checked for them (this thread's count, which the caller adds to its own).
+ */
+export async function processScansInThread(
+  db: Database,
+  args: { orgId: string; requests: ScanRequest[]; now: Date },
+): Promise<{ results: ScanResult[]; signatures: number }> {
+  const before = signatureChecks();
+  const results = await db.withOrg(args.orgId, (tx) =>
+    processScans(tx, args.orgId, args.requests, args.now, { lockPeople: false, run: db.run }),
+  );
+  return { results, signatures: signatureChecks() - before };
 }
 
 function stateKey(eventId: string, personId: string, sessionId: string | null): string {

@@ -35,6 +35,10 @@ let signaturesChecked = 0;
 export function signatureChecks(): number {
   return signaturesChecked;
 }
+/** Adds signatures checked elsewhere for this process (the embedded database's thread checks its batches'). */
+export function countSignatureChecks(n: number): void {
+  signaturesChecked += n;
+}
 
 function signatureValid(code: string, publicKeyRaw: string): Promise<boolean> {
   const key = `${publicKeyRaw}|${code}`;
