@@ -44,6 +44,12 @@ export function markCells(cells: Int32Array): { threadId: number } {
   return { threadId };
 }
 
+/** A task that takes `ms` milliseconds (the worker blocked meanwhile) and then answers. */
+export function slowTask(ms: number): string {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  return `done after ${ms} ms`;
+}
+
 /** A task that fails. */
 export function failingTask(): never {
   throw new Error("this task fails on purpose");

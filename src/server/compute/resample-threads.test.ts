@@ -149,6 +149,23 @@ describe("worker threads and the process", () => {
     expect(child.signal).toBeNull(); // not stopped by the timeout
     expect(child.status).toBe(0);
   }, 40_000);
+
+  it("keep it alive while a task it waits for is running", () => {
+    // Nothing else to do but wait for the task: the process must not end (exit code 13, "unsettled top-level
+    // await") before the answer comes.
+    const threads = fileURLToPath(new URL("./resample-threads.ts", import.meta.url));
+    const fixture = new URL("./resample-fixture.ts", import.meta.url).href;
+    const script = `const m = await import(${JSON.stringify(threads)});
+      await m.startResampleThreads({ threads: 1, preload: [${JSON.stringify(fixture)}] });
+      console.log(await m.runTask(${JSON.stringify(fixture)}, "slowTask", [300]));`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(child.stdout.trim()).toBe("done after 300 ms");
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
+  }, 40_000);
 });
 
 describe("whole tasks on worker threads", () => {

@@ -182,7 +182,8 @@ export function runTask<T>(
       entry.ready = false;
       void entry.worker.terminate();
     }, timeoutMs);
-    timer.unref();
+    // The timer stays referenced: while a task is pending the process lives on to take its answer (the workers
+    // themselves are unreferenced, and a caller with nothing else to do would otherwise end with the task unanswered).
     entry.tasks.set(id, {
       resolve: (value) => {
         clearTimeout(timer);
