@@ -37,6 +37,13 @@ describe("the embedded database on its own thread", () => {
     expect(echoed).toEqual([{ a: 42, b: "é" }]);
   });
 
+  it("refuses a parameter that cannot be sent to the thread, and goes on", async () => {
+    await expect(client.query("select $1::text as a", [() => "not a value"])).rejects.toThrow();
+    expect((await client.query<{ a: string }>("select $1::text as a", ["still here"])).rows).toEqual([
+      { a: "still here" },
+    ]);
+  });
+
   it("keeps a database error's fields, so a unique violation is still recognized", async () => {
     await client.query("insert into items values (1, 'one')");
     const failure = await client.query("insert into items values (2, 'one')").catch((e: unknown) => e);
@@ -170,16 +177,17 @@ describe("functions run in the database's thread", () => {
 describe("the database's thread and the process", () => {
   it("keeps the process alive while a statement runs, and not once it is idle", () => {
     // The script prints the statement's answer (so it waited for it) and never closes the database: it must still
-    // exit on its own.
+    // exit on its own, also after a statement that could not be sent.
     const module = fileURLToPath(new URL("./pglite-thread.ts", import.meta.url));
     const script = `const { PGliteThread } = await import(${JSON.stringify(module)});
       const db = await PGliteThread.open({});
+      await db.query("select $1::text", [() => 1]).catch(() => console.log("refused"));
       db.query("select count(*)::int as n from generate_series(1, 300000)").then((r) => console.log("rows", r.rows[0].n));`;
     const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
       encoding: "utf8",
       timeout: 60_000,
     });
-    expect(child.stdout.trim()).toBe("rows 300000");
+    expect(child.stdout.trim().split("\n")).toEqual(["refused", "rows 300000"]);
     expect(child.signal).toBeNull(); // not stopped by the timeout
     expect(child.status).toBe(0);
   }, 70_000);
