@@ -27,7 +27,7 @@ export interface Database {
   /** Owner-level handle: migrations, demo loads, template set-up. Never used to serve a request. */
   owner: Tx;
   /** Runs `fn` in one transaction as the application role, scoped to one organization by row-level security. */
-  withOrg<T>(orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  withOrg<T>(orgId: string, fn: (tx: Tx) => Promise<T>, options?: WithOrgOptions): Promise<T>;
   /**
    * Runs each part in its own read transaction scoped to one organization, all on one snapshot (they see the same
    * data): on PostgreSQL at the same time on separate connections (the first exports its snapshot, the others
@@ -80,6 +80,15 @@ export interface Database {
   ownerPool?: pg.Pool;
 }
 
+export interface WithOrgOptions {
+  /**
+   * The transaction's prepared statements (`run`) use their generic plan, made once, instead of being planned again
+   * for every run's values whenever the plan cache estimates that cheaper (as it does for small batches): for a hot
+   * path whose statements' generic plans are tested to be good. Unnamed statements are planned as always.
+   */
+  genericPlans?: boolean;
+}
+
 const APP_ROLE = "throughline_app";
 
 /**
@@ -98,13 +107,19 @@ function refuseNested(what: string): void {
 }
 
 /** Switches the transaction to the application role (unless the login is that role) and sets the organization. */
-async function enter(tx: Tx, orgId: string | null, setRole: boolean): Promise<void> {
+async function enter(
+  tx: Tx,
+  orgId: string | null,
+  setRole: boolean,
+  options?: WithOrgOptions,
+): Promise<void> {
   // One statement: set_config('role', …, true) is SET LOCAL ROLE, with the same membership check.
-  if (setRole)
-    await tx.execute(
-      sql`select set_config('role', ${APP_ROLE}, true), set_config('app.org_id', ${orgId ?? ""}, true)`,
-    );
-  else await tx.execute(sql`select set_config('app.org_id', ${orgId ?? ""}, true)`);
+  const settings = [
+    ...(setRole ? [sql`set_config('role', ${APP_ROLE}, true)`] : []),
+    sql`set_config('app.org_id', ${orgId ?? ""}, true)`,
+    ...(options?.genericPlans ? [sql`set_config('plan_cache_mode', 'force_generic_plan', true)`] : []),
+  ];
+  await tx.execute(sql`select ${sql.join(settings, sql`, `)}`);
 }
 
 export interface OpenOptions {
@@ -188,10 +203,10 @@ export function pgliteDatabase(client: PgliteClient, close: () => Promise<void>)
       return rows<T>(tx, execution(statement, values));
     },
     owner: db,
-    withOrg: (orgId, fn) =>
+    withOrg: (orgId, fn, options) =>
       inside.run("transaction", () =>
         db.transaction(async (tx) => {
-          await enter(tx as unknown as Tx, orgId, true);
+          await enter(tx as unknown as Tx, orgId, true, options);
           return fn(tx as unknown as Tx);
         }),
       ),
@@ -269,10 +284,10 @@ async function openPostgres(url: string, appUrl: string | undefined, max: number
     run: <T>(tx: Tx, statement: Statement, values: readonly StatementValue[]) =>
       rows<T>(tx, bound(statement, values)),
     ownerPool,
-    withOrg: (orgId, fn) =>
+    withOrg: (orgId, fn, options) =>
       inside.run("transaction", () =>
         app.transaction(async (tx) => {
-          await enter(tx as unknown as Tx, orgId, setRole);
+          await enter(tx as unknown as Tx, orgId, setRole, options);
           return fn(tx as unknown as Tx);
         }),
       ),

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../core/errors.ts";
 import { isUniqueViolation } from "../server/events/event-json.ts";
-import { type Database, openDatabase, rows } from "./client.ts";
+import { type Database, openDatabase, rows, type Tx } from "./client.ts";
 import { PGliteThread } from "./pglite-thread.ts";
 import { THREAD_FIXTURE } from "./pglite-thread-fixture.ts";
 
@@ -163,6 +163,13 @@ describe("functions run in the database's thread", () => {
     await expect(db.callInThread!(THREAD_FIXTURE, "missing", {})).rejects.toThrow(
       "exports no function missing",
     );
+  });
+
+  it("plans a transaction's prepared statements once when asked to, and only that transaction's", async () => {
+    const mode = (tx: Tx) => rows<{ m: string }>(tx, sql`select current_setting('plan_cache_mode') as m`);
+    const org = "00000000-0000-0000-0000-000000000000";
+    expect(await db.withOrg(org, mode, { genericPlans: true })).toEqual([{ m: "force_generic_plan" }]);
+    expect(await db.withOrg(org, mode)).toEqual([{ m: "auto" }]);
   });
 
   it("is refused inside a transaction, which it would wait for", async () => {

@@ -6,7 +6,12 @@ import { signToken } from "../../core/tickets/index.ts";
 import { type Database, rows, type Tx } from "../../db/client.ts";
 import { bound, execution, type Statement, type StatementValue } from "../../db/statements.ts";
 import { eventKeys } from "../registration/ticket-keys.ts";
-import { processScans, type ScanRequest } from "./process-scans.ts";
+import {
+  PROCESS_SCANS_MODULE,
+  processScans,
+  type processScansInThread,
+  type ScanRequest,
+} from "./process-scans.ts";
 
 const ATTENDEES = 3_000;
 let db: Database;
@@ -120,4 +125,37 @@ describe("a batch of scans", () => {
     );
     expect(stored!.n).toBe(ATTENDEES / 2 + 50);
   });
+});
+
+describe("a batch in the embedded database's thread", () => {
+  it.skipIf(process.env.THROUGHLINE_TEST_DATABASE_URL)(
+    "records the scans there, each statement planned once and run with its generic plan",
+    async () => {
+      // The statements as if never prepared in the session (the test above ran them, and the plan cache had settled
+      // on their generic plans for its large batches); this thread has not run them yet, so it prepares them anew.
+      await db.owner.execute(sql`deallocate checkin_lookup`);
+      await db.owner.execute(sql`deallocate checkin_record`);
+      const counts = async () =>
+        rows<{ name: string; generic: number; custom: number }>(
+          db.owner,
+          sql`select name, generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements
+              where name in ('checkin_lookup', 'checkin_record') order by name`,
+        );
+      expect(await counts()).toEqual([]);
+      const base = ATTENDEES / 2 + 50; // after the tickets the test above checks in
+      // Batches of a few scans: the size at which the plan cache would plan the look-up again for every batch.
+      for (let at = base; at < base + 35; at += 5) {
+        const { results, signatures } = await db.callInThread!<
+          Parameters<typeof processScansInThread>[1],
+          Awaited<ReturnType<typeof processScansInThread>>
+        >(PROCESS_SCANS_MODULE, "processScansInThread", { orgId, requests: scans(at, 5), now: new Date() });
+        expect(results.map((r) => r.outcome)).toEqual(Array(5).fill("checked_in"));
+        expect(signatures).toBe(5); // codes the test signed itself: no digest recorded, so checked by signature
+      }
+      expect(await counts()).toEqual([
+        { name: "checkin_lookup", generic: 7, custom: 0 },
+        { name: "checkin_record", generic: 7, custom: 0 },
+      ]);
+    },
+  );
 });
