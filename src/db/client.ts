@@ -10,7 +10,15 @@ import { AppError } from "../core/errors.ts";
 import { lockDataDir } from "./lock.ts";
 import { PGliteThread } from "./pglite-thread.ts";
 import * as schema from "./schema/index.ts";
-import { bound, execution, preparation, type Statement, type StatementValue } from "./statements.ts";
+import {
+  bound,
+  execution,
+  executionText,
+  literal,
+  preparation,
+  type Statement,
+  type StatementValue,
+} from "./statements.ts";
 
 export type Schema = typeof schema;
 /** A drizzle handle or transaction, identical for both drivers. */
@@ -122,6 +130,34 @@ async function enter(
   await tx.execute(sql`select ${sql.join(settings, sql`, `)}`);
 }
 
+/** PGlite's own transaction, as `pgliteOf` finds it. */
+interface SimpleQuery {
+  exec(text: string): Promise<{ rows: unknown[] }[]>;
+}
+
+/**
+ * PGlite's own transaction under a drizzle transaction on the embedded database (drizzle keeps it as its session's
+ * client), for statements without parameters sent with the simple query protocol: one exchange with PostgreSQL
+ * instead of six (parse, describe, bind, describe, execute, sync), and no statement to parse and plan for the
+ * parameters' types. Undefined if drizzle keeps it elsewhere: callers then go through drizzle.
+ */
+export function pgliteOf(tx: Tx): SimpleQuery | undefined {
+  const client = (tx as unknown as { session?: { client?: Partial<SimpleQuery> } }).session?.client;
+  return typeof client?.exec === "function" ? (client as SimpleQuery) : undefined;
+}
+
+/** `enter` on the embedded database: the same settings, written as literals and sent as one simple query. */
+async function enterPglite(tx: Tx, orgId: string | null, options?: WithOrgOptions): Promise<void> {
+  const raw = pgliteOf(tx);
+  if (!raw) return enter(tx, orgId, true, options);
+  const settings = [
+    `set_config('role', ${literal(APP_ROLE)}, true)`,
+    `set_config('app.org_id', ${literal(orgId ?? "")}, true)`,
+    ...(options?.genericPlans ? [`set_config('plan_cache_mode', 'force_generic_plan', true)`] : []),
+  ];
+  await raw.exec(`select ${settings.join(", ")}`);
+}
+
 export interface OpenOptions {
   /** PostgreSQL server URL (owner). Without it the embedded database is used. */
   databaseUrl?: string | undefined;
@@ -200,13 +236,16 @@ export function pgliteDatabase(client: PgliteClient, close: () => Promise<void>)
       } else if (text !== statement.text) {
         throw new Error(`two statements are named ${statement.name}`);
       }
+      // EXECUTE with literals has no parameters: sent as a simple query (rows parsed with PGlite's own parsers).
+      const raw = pgliteOf(tx);
+      if (raw) return (await raw.exec(executionText(statement, values))).at(-1)!.rows as T[];
       return rows<T>(tx, execution(statement, values));
     },
     owner: db,
     withOrg: (orgId, fn, options) =>
       inside.run("transaction", () =>
         db.transaction(async (tx) => {
-          await enter(tx as unknown as Tx, orgId, true, options);
+          await enterPglite(tx as unknown as Tx, orgId, options);
           return fn(tx as unknown as Tx);
         }),
       ),
@@ -218,7 +257,7 @@ export function pgliteDatabase(client: PgliteClient, close: () => Promise<void>)
       return inside.run("part", () =>
         db.transaction(
           async (tx) => {
-            await enter(tx as unknown as Tx, orgId, true);
+            await enterPglite(tx as unknown as Tx, orgId);
             const out: unknown[] = [];
             for (const part of parts as readonly ((tx: Tx) => Promise<unknown>)[])
               out.push(await part(tx as unknown as Tx));
@@ -231,7 +270,7 @@ export function pgliteDatabase(client: PgliteClient, close: () => Promise<void>)
     asApp: (fn) =>
       inside.run("transaction", () =>
         db.transaction(async (tx) => {
-          await enter(tx as unknown as Tx, null, true);
+          await enterPglite(tx as unknown as Tx, null);
           return fn(tx as unknown as Tx);
         }),
       ),

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../core/errors.ts";
 import { isUniqueViolation } from "../server/events/event-json.ts";
-import { type Database, openDatabase, rows, type Tx } from "./client.ts";
+import { type Database, openDatabase, pgliteOf, rows, type Tx } from "./client.ts";
 import { PGliteThread } from "./pglite-thread.ts";
 import { THREAD_FIXTURE } from "./pglite-thread-fixture.ts";
 
@@ -170,6 +170,17 @@ describe("functions run in the database's thread", () => {
     const org = "00000000-0000-0000-0000-000000000000";
     expect(await db.withOrg(org, mode, { genericPlans: true })).toEqual([{ m: "force_generic_plan" }]);
     expect(await db.withOrg(org, mode)).toEqual([{ m: "auto" }]);
+  });
+
+  it("sends a transaction's settings as one simple query, through PGlite's own transaction under drizzle's", async () => {
+    const org = "00000000-0000-0000-0000-000000000000";
+    const seen = await db.withOrg(org, async (tx) => {
+      const raw = pgliteOf(tx);
+      expect(raw).toBeDefined(); // drizzle still keeps it where pgliteOf looks
+      const [settings] = await raw!.exec("select current_user as role, current_setting('app.org_id') as org");
+      return settings!.rows;
+    });
+    expect(seen).toEqual([{ role: "throughline_app", org }]);
   });
 
   it("is refused inside a transaction, which it would wait for", async () => {

@@ -47,11 +47,16 @@ export function bound(statement: Statement, values: readonly StatementValue[]): 
 
 /** `execute name(…)` with the values written as literals: EXECUTE takes no bound parameters. */
 export function execution(statement: Statement, values: readonly StatementValue[]): SQL {
+  return sql.raw(executionText(statement, values));
+}
+
+/** The text of `execution`, for the simple query protocol. */
+export function executionText(statement: Statement, values: readonly StatementValue[]): string {
   const literals = Array.from({ length: statement.arity }, (_, i) => {
     const value = valueAt(statement, values, i + 1);
     return value === null ? "null" : literal(value);
   });
-  return sql.raw(`execute ${statement.name}(${literals.join(", ")})`);
+  return `execute ${statement.name}(${literals.join(", ")})`;
 }
 
 /**
