@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { Mutex, type QueryOptions, type Results, type Transaction, types } from "@electric-sql/pglite";
 import { AppError, type ErrorCode } from "../core/errors.ts";
+import { workerEntry } from "../threads/worker-entry.ts";
 import type { ErrorShape, OpenRequest, RawResults, Reply, Request } from "./pglite-worker.ts";
 
 type Parser = (value: string, typeId?: number) => unknown;
@@ -55,7 +55,9 @@ export class PGliteThread {
 
   /** Starts the thread and opens the database in it (`dataDir` absent: in memory). */
   static async open(options: { dataDir?: string; loadDataDir?: Blob }): Promise<PGliteThread> {
-    const worker = new Worker(workerSource(), { eval: true });
+    const worker = new Worker(workerEntry(new URL("./pglite-worker.ts", import.meta.url).href), {
+      eval: true,
+    });
     await new Promise<void>((resolve, reject) => {
       worker.once("message", () => resolve());
       worker.once("error", reject);
@@ -255,17 +257,4 @@ function modules() {
     });
   }
   return compiled;
-}
-
-/** The worker's source: registers tsx in the new thread, then loads `pglite-worker.ts`. */
-function workerSource(): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve("tsx/package.json");
-  const exports = (require(manifest) as { exports: Record<string, { import?: { default?: string } }> })
-    .exports;
-  const api = exports["./esm/api"]?.import?.default;
-  if (!api) throw new Error("tsx does not export ./esm/api for import");
-  const loader = pathToFileURL(join(dirname(manifest), api)).href;
-  const worker = new URL("./pglite-worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
 }

@@ -1,7 +1,4 @@
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { SURVIVAL_RESAMPLE_KERNEL } from "../../core/stats/compare-survival.ts";
 import {
@@ -12,6 +9,7 @@ import {
   runBlocks,
   setResampler,
 } from "../../core/stats/resampling.ts";
+import { workerEntry } from "../../threads/worker-entry.ts";
 import { MATCHED_STATISTICS_KERNEL } from "../movement/days-saved.ts";
 
 /**
@@ -59,23 +57,6 @@ export function resampleTally(): Readonly<typeof tally> {
   return { ...tally };
 }
 
-/**
- * The worker's entry: registers the product's TypeScript loader (tsx's module API, found through its package's
- * exports) in the worker, then imports the worker module. Node 20 does not carry a parent's loader hooks, nor honour
- * `--import` for a worker, so the worker registers them itself.
- */
-function workerEntry(): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve("tsx/package.json");
-  const exports = (require(manifest) as { exports: Record<string, { import?: { default?: string } }> })
-    .exports;
-  const api = exports["./esm/api"]?.import?.default;
-  if (!api) throw new Error("tsx does not export ./esm/api for import");
-  const loader = pathToFileURL(join(dirname(manifest), api)).href;
-  const worker = new URL("./resample-worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
-}
-
 /** The ROI engine, whose curve and offline comparison an event report hands to a worker (see `runTask`). */
 export const ROI_ENGINE = new URL("../../core/roi/index.ts", import.meta.url).href;
 
@@ -100,7 +81,7 @@ export async function startResampleThreads(
   if (pool) return;
   const threads = options.threads ?? Math.min(3, availableParallelism() - 1);
   if (threads < 1) return;
-  const source = workerEntry(); // throws, leaving nothing installed, when the loader cannot be found
+  const source = workerEntry(new URL("./resample-worker.ts", import.meta.url).href); // throws, leaving nothing installed, when the loader cannot be found
   const current: Pool = { workers: [], blockTimeoutMs: options.blockTimeoutMs ?? 5_000 };
   pool = current;
   Object.assign(tally, { jobs: 0, workerBlocks: 0, retaken: 0, tasks: 0 });
