@@ -114,6 +114,16 @@ function refuseNested(what: string): void {
     );
 }
 
+/** The transaction's settings, by name: the role (unless the login is that role), the organization, and options. */
+function settingsOf(orgId: string | null, setRole: boolean, options?: WithOrgOptions): [string, string][] {
+  return [
+    // set_config('role', …, true) is SET LOCAL ROLE, with the same membership check.
+    ...(setRole ? [["role", APP_ROLE] as [string, string]] : []),
+    ["app.org_id", orgId ?? ""],
+    ...(options?.genericPlans ? [["plan_cache_mode", "force_generic_plan"] as [string, string]] : []),
+  ];
+}
+
 /** Switches the transaction to the application role (unless the login is that role) and sets the organization. */
 async function enter(
   tx: Tx,
@@ -121,12 +131,9 @@ async function enter(
   setRole: boolean,
   options?: WithOrgOptions,
 ): Promise<void> {
-  // One statement: set_config('role', …, true) is SET LOCAL ROLE, with the same membership check.
-  const settings = [
-    ...(setRole ? [sql`set_config('role', ${APP_ROLE}, true)`] : []),
-    sql`set_config('app.org_id', ${orgId ?? ""}, true)`,
-    ...(options?.genericPlans ? [sql`set_config('plan_cache_mode', 'force_generic_plan', true)`] : []),
-  ];
+  const settings = settingsOf(orgId, setRole, options).map(
+    ([name, value]) => sql`set_config(${name}, ${value}, true)`,
+  );
   await tx.execute(sql`select ${sql.join(settings, sql`, `)}`);
 }
 
@@ -150,11 +157,9 @@ export function pgliteOf(tx: Tx): SimpleQuery | undefined {
 async function enterPglite(tx: Tx, orgId: string | null, options?: WithOrgOptions): Promise<void> {
   const raw = pgliteOf(tx);
   if (!raw) return enter(tx, orgId, true, options);
-  const settings = [
-    `set_config('role', ${literal(APP_ROLE)}, true)`,
-    `set_config('app.org_id', ${literal(orgId ?? "")}, true)`,
-    ...(options?.genericPlans ? [`set_config('plan_cache_mode', 'force_generic_plan', true)`] : []),
-  ];
+  const settings = settingsOf(orgId, true, options).map(
+    ([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`,
+  );
   await raw.exec(`select ${settings.join(", ")}`);
 }
 

@@ -6,7 +6,7 @@
  * rolls it back.
  */
 import { parentPort } from "node:worker_threads";
-import { PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
+import { PGlite, type QueryOptions, type Transaction } from "@electric-sql/pglite";
 import type { Database } from "./client.ts";
 
 export interface OpenRequest {
@@ -73,19 +73,16 @@ function shape(error: unknown): ErrorShape {
   return { name: e.name, message: e.message, props };
 }
 
-function plain(result: Results): RawResults {
-  return {
-    rows: result.rows as (string | null)[][],
-    fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
-    ...(result.affectedRows !== undefined ? { affectedRows: result.affectedRows } : {}),
-    ...((result as { command?: string }).command !== undefined
-      ? { command: (result as { command?: string }).command }
-      : {}),
-    ...((result as { rowCount?: number }).rowCount !== undefined
-      ? { rowCount: (result as { rowCount?: number }).rowCount }
-      : {}),
-    ...(result.blob ? { blob: result.blob } : {}),
-  };
+/** Where a statement goes: the open transaction, or the database (which waits for any transaction to end). */
+function target(inTransaction: boolean): Pick<Transaction, "query" | "exec"> {
+  const to = inTransaction ? open?.tx : pg;
+  if (!to) throw new Error(inTransaction ? "no transaction is open" : "the database is not open");
+  return to;
+}
+
+/** Rows as text (results are plain objects, copied to the main thread as they are). */
+function rawOptions(blob: Blob | undefined): QueryOptions {
+  return { rowMode: "array", parsers: raw, ...(blob ? { blob } : {}) };
 }
 
 async function handle(request: Request): Promise<unknown> {
@@ -109,47 +106,36 @@ async function handle(request: Request): Promise<unknown> {
       return types.rows;
     }
     case "query": {
-      const target = request.inTransaction ? open?.tx : pg;
-      if (!target) throw new Error("no transaction is open");
-      const options: QueryOptions = { rowMode: "array", parsers: raw };
+      const options = rawOptions(request.blob);
       if (request.paramTypes) options.paramTypes = request.paramTypes;
-      if (request.blob) options.blob = request.blob;
-      return plain(await target.query(request.text, request.params, options));
+      return target(request.inTransaction).query(request.text, request.params, options);
     }
-    case "exec": {
-      const target = request.inTransaction ? open?.tx : pg;
-      if (!target) throw new Error("no transaction is open");
-      const options: QueryOptions = { rowMode: "array", parsers: raw };
-      if (request.blob) options.blob = request.blob;
-      return (await target.exec(request.text, options)).map(plain);
-    }
+    case "exec":
+      return target(request.inTransaction).exec(request.text, rawOptions(request.blob));
     case "begin": {
       if (open) throw new Error("a transaction is already open");
-      const db = pg!;
-      return new Promise<void>((begun, failed) => {
-        let settled: Promise<unknown>;
-        settled = db
-          .transaction(
-            (tx) =>
-              new Promise((resolve, reject) => {
-                open = {
-                  tx,
-                  finish: (commit) => (commit ? resolve(undefined) : reject(ROLLBACK)),
-                  settled: undefined as unknown as Promise<unknown>,
-                };
-                open.settled = settled;
-                begun();
-              }),
-          )
-          .catch((error: unknown) => {
-            if (error !== ROLLBACK) throw error;
-          })
-          .finally(() => {
-            open = undefined;
-          });
-        // BEGIN itself failed: the callback never ran.
-        settled.catch(failed);
+      let begun!: () => void;
+      const started = new Promise<void>((resolve) => {
+        begun = resolve;
       });
+      // The transaction's callback runs once BEGIN is done (so after `settled` is set) and lasts until END.
+      const settled: Promise<unknown> = pg!
+        .transaction(
+          (tx) =>
+            new Promise((resolve, reject) => {
+              open = { tx, finish: (commit) => (commit ? resolve(undefined) : reject(ROLLBACK)), settled };
+              begun();
+            }),
+        )
+        .catch((error: unknown) => {
+          if (error !== ROLLBACK) throw error;
+        })
+        .finally(() => {
+          open = undefined;
+        });
+      // Open, or BEGIN itself failed (then the callback never ran and `settled` rejects).
+      await Promise.race([started, settled]);
+      return undefined;
     }
     case "rollback": {
       if (!open) throw new Error("no transaction is open");
