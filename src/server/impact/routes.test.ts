@@ -23,7 +23,7 @@ beforeAll(async () => {
   const admin = await orgWithAdmin(db);
   ({ eventId } = await insertTinyWorld(db, admin.orgId, undefined, t0));
   const other = await orgWithAdmin(db);
-  ({ eventId: otherEventId } = await insertTinyWorld(db, other.orgId, [999], t0));
+  ({ eventId: otherEventId } = await insertTinyWorld(db, other.orgId, [987_654_321], t0));
   headers = await signedIn(app, await addUser(db, admin.orgId, "viewer"));
   otherHeaders = await signedIn(app, other);
 });
@@ -55,10 +55,13 @@ describe("GET /api/events/:id/impact", () => {
     const res = await app.request(`/api/events/${otherEventId}/impact`, { headers });
     expect(res.status).toBe(404);
     const text = await res.text();
+    // The refusal is the generic one and carries nothing of the event: not its name, not its cost.
+    expect(JSON.parse(text)).toEqual({ error: { code: "not_found", message: `no event ${otherEventId}` } });
     expect(text).not.toContain("Field dinner");
-    expect(text).not.toContain("999");
+    expect(text).not.toContain("987654321");
     const own = await app.request(`/api/events/${otherEventId}/impact`, { headers: otherHeaders });
     expect(own.status).toBe(200);
+    expect(await own.text()).toContain("987654321");
   });
 
   it("refuses an unknown model and a horizon off the list, naming the field", async () => {
