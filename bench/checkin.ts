@@ -2,7 +2,8 @@
  * Benchmark: door check-in at a 20,000-attendee conference.
  *
  *   npx tsx bench/checkin.ts [--attendees 20000] [--connections 100] [--baseline-seconds 5]
- *                            [--warmup 2000] [--only pglite|postgres] [--data-dir <dir>] [--cpu-prof <dir>]
+ *                            [--warmup 2000] [--only pglite|postgres] [--data-dir <dir> | --in-memory]
+ *                            [--cpu-prof <dir>]
  *
  * Starts the real HTTP server on loopback over the embedded database (and, when DATABASE_URL is set, a second run
  * over a fresh database on that PostgreSQL server; DATABASE_APP_URL, when set, is the application role's login),
@@ -22,8 +23,10 @@
 
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
@@ -59,8 +62,12 @@ const CONNECTIONS = arg("connections", 100);
 const BASELINE_SECONDS = arg("baseline-seconds", 5);
 /** `--only pglite` or `--only postgres`: run one database. */
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
-/** `--data-dir <dir>`: the embedded database in that (new) folder, as the product runs it, instead of in memory. */
+/**
+ * The embedded database's data folder: `--data-dir <dir>` (a new folder), or by default a new temporary folder, removed
+ * afterwards: on files, as the product runs it. `--in-memory` keeps it in memory instead.
+ */
 const DATA_DIR = args.includes("--data-dir") ? args[args.indexOf("--data-dir") + 1] : undefined;
+const IN_MEMORY = args.includes("--in-memory");
 /** `--cpu-prof <dir>`: write a V8 CPU profile of each server process into that folder. */
 const PROFILE = args.includes("--cpu-prof") ? args[args.indexOf("--cpu-prof") + 1] : undefined;
 
@@ -133,7 +140,13 @@ async function serveChild(target: string, attendees: number): Promise<void> {
   let db: Database;
   let cleanup = async () => {};
   if (target === "pglite") {
-    db = await openDatabase({ dataDir: DATA_DIR ?? "memory://" });
+    if (IN_MEMORY) db = await openDatabase({ dataDir: "memory://" });
+    else {
+      const dir = DATA_DIR ?? join(mkdtempSync(join(tmpdir(), "throughline-bench-")), "data");
+      mkdirSync(dir, { recursive: true });
+      db = await openDatabase({ dataDir: dir });
+      if (!DATA_DIR) cleanup = async () => rmSync(dirname(dir), { recursive: true, force: true });
+    }
   } else {
     const name = `bench_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
     const admin = new pg.Client({ connectionString: target });
@@ -365,10 +378,25 @@ async function checkIns(base: string, eventId: string, kioskToken: string, codes
 }
 
 async function runOne(label: string, target: string) {
-  const child = fork(fileURLToPath(import.meta.url), ["--serve", target, String(N + WARMUP)], {
-    execArgv: ["--import", "tsx", ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : [])],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const child = fork(
+    fileURLToPath(import.meta.url),
+    [
+      "--serve",
+      target,
+      String(N + WARMUP),
+      ...(DATA_DIR ? ["--data-dir", DATA_DIR] : []),
+      ...(IN_MEMORY ? ["--in-memory"] : []),
+    ],
+    {
+      execArgv: [
+        "--import",
+        "tsx",
+        ...(process.env.SERVER_FLAGS ? process.env.SERVER_FLAGS.split(" ") : []),
+        ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : []),
+      ],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
   try {
     const { port, eventId, codes: all, kioskToken, seedSeconds } = await request<Seeded>(child, "ready");
     console.log(`${label}: seeded ${all.length} attendees with tickets in ${seedSeconds.toFixed(1)} s`);

@@ -140,7 +140,7 @@ const lookupStatement = statement(
 const recordStatement = statement(
   "checkin_record",
   `with v as (
-      select * from jsonb_to_recordset($2::jsonb) as v(id uuid, nonce text, event_id uuid,
+      select * from jsonb_to_recordset($2::jsonb) as v(id uuid, touch_id uuid, nonce text, event_id uuid,
         session_id uuid, person_id uuid, account_id uuid, ticket_id uuid, direction text, method text, device_id text,
         at timestamptz, kind text, meta jsonb)),
     ins as (
@@ -149,9 +149,9 @@ const recordStatement = statement(
       select $1::uuid, id, event_id, session_id, person_id, ticket_id, direction, method, nonce, device_id, at from v
       on conflict (org_id, scan_nonce) do nothing
       returning scan_nonce)
-    insert into touchpoints (org_id, source, external_id, occurred_at, channel, kind, online, person_id, account_id,
+    insert into touchpoints (org_id, id, source, external_id, occurred_at, channel, kind, online, person_id, account_id,
       event_id, session_id, metadata)
-    select $1::uuid, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, v.person_id, v.account_id,
+    select $1::uuid, v.touch_id, 'throughline', 'checkin:' || v.nonce, v.at, 'event', v.kind, false, v.person_id, v.account_id,
       v.event_id, v.session_id, v.meta
     from v join ins on ins.scan_nonce = v.nonce
     on conflict (org_id, source, external_id) do nothing`,
@@ -391,6 +391,7 @@ export async function processScans(
   if (inserts.length > 0) {
     const payload = inserts.map((c) => ({
       id: c.id,
+      touch_id: randomUUID(),
       nonce: c.nonce,
       event_id: c.eventId,
       session_id: c.sessionId,
