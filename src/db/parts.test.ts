@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, openTestDatabase } from "../../test/db.ts";
-import { type Database, rows } from "./client.ts";
+import { type Database, rows, transactionsUnderWay } from "./client.ts";
 
 let db: Database;
 let a: string;
@@ -96,6 +96,37 @@ describe("a read split in parts", () => {
       ["A1", "A2"],
       ["A1", "A2"],
     ]);
+  });
+
+  it("stays refused in a transaction that began before another one ended (the guard is off only when nothing is under way)", async () => {
+    expect(transactionsUnderWay()).toBe(0);
+    let endFirst!: () => void;
+    let first!: Promise<void>;
+    await new Promise<void>((entered) => {
+      first = db.withOrg(
+        a,
+        () =>
+          new Promise<void>((resolve) => {
+            endFirst = resolve;
+            entered();
+          }),
+      );
+    });
+    expect(transactionsUnderWay()).toBe(1);
+    // The second begins while the first is under way (embedded, it waits for it), and reads split only after the
+    // first has ended.
+    const second = db.withOrg(b, async () => {
+      await first;
+      return db.withOrgParts(b, [names]);
+    });
+    expect(transactionsUnderWay()).toBe(2);
+    endFirst();
+    await expect(second).rejects.toThrow(/inside a transaction/);
+    expect(transactionsUnderWay()).toBe(0);
+    // Off, and on again for the next transaction.
+    await expect(db.withOrg(a, () => db.withOrgParts(a, [names]))).rejects.toThrow(/inside a transaction/);
+    expect(await db.withOrgParts(a, [names])).toEqual([["A1", "A2"]]);
+    expect(transactionsUnderWay()).toBe(0);
   });
 
   it.runIf(process.env.THROUGHLINE_TEST_DATABASE_URL)(
