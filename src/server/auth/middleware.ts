@@ -16,7 +16,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function requireRole(roles: readonly Role[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const { db } = c.var.services;
+    const { db } = c.get("services");
     const authz = c.req.header("authorization");
     let caller: Caller | undefined;
     if (authz?.startsWith("Bearer ")) {

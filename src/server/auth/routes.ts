@@ -55,7 +55,7 @@ export function registerAuthRoutes(app: App): void {
     }),
     async (c) => {
       const { email, password } = c.req.valid("json");
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       const key = `${email.toLowerCase()}|${c.req.header("x-forwarded-for") ?? "local"}`;
       if (!limiter.take(key, now().getTime())) {
         throw new AppError("rate_limited", "too many sign-in attempts; wait a minute and try again");
@@ -84,7 +84,7 @@ export function registerAuthRoutes(app: App): void {
     ),
     async (c) => {
       const token = getCookie(c, SESSION_COOKIE);
-      if (token) await signOut(c.var.services.db, c.var.caller.orgId, token);
+      if (token) await signOut(c.get("services").db, c.get("caller").orgId, token);
       deleteCookie(c, SESSION_COOKIE, { path: "/" });
       return c.body(null, 204);
     },
@@ -100,13 +100,15 @@ export function registerAuthRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const caller = c.var.caller;
-      const [org] = await c.var.services.db.withOrg(caller.orgId, (tx) =>
-        tx
-          .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
-          .from(organizations)
-          .where(eq(organizations.id, caller.orgId)),
-      );
+      const caller = c.get("caller");
+      const [org] = await c
+        .get("services")
+        .db.withOrg(caller.orgId, (tx) =>
+          tx
+            .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
+            .from(organizations)
+            .where(eq(organizations.id, caller.orgId)),
+        );
       if (!org) throw new AppError("not_found", "organization not found");
       return c.json(
         {
@@ -139,8 +141,8 @@ export function registerAuthRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { orgId } = c.var.caller;
-      const list = await c.var.services.db.withOrg(orgId, (tx) =>
+      const { orgId } = c.get("caller");
+      const list = await c.get("services").db.withOrg(orgId, (tx) =>
         tx
           .select({
             id: users.id,
@@ -183,7 +185,12 @@ export function registerAuthRoutes(app: App): void {
     ),
     async (c) => {
       const { name } = c.req.valid("json");
-      const key = await createApiKey(c.var.services.db, c.var.caller.orgId, c.var.caller.userId, name);
+      const key = await createApiKey(
+        c.get("services").db,
+        c.get("caller").orgId,
+        c.get("caller").userId,
+        name,
+      );
       return c.json({ ...key, createdAt: key.createdAt.toISOString() }, 201);
     },
   );
@@ -198,7 +205,7 @@ export function registerAuthRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const keys = await listApiKeys(c.var.services.db, c.var.caller.orgId);
+      const keys = await listApiKeys(c.get("services").db, c.get("caller").orgId);
       return c.json(
         {
           keys: keys.map((k) => ({
@@ -225,10 +232,10 @@ export function registerAuthRoutes(app: App): void {
     ),
     async (c) => {
       await revokeApiKey(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         c.req.valid("param").id,
-        c.var.services.now(),
+        c.get("services").now(),
       );
       return c.body(null, 204);
     },

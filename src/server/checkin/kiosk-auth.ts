@@ -74,7 +74,7 @@ export function kioskOrRole(roles: readonly Role[]) {
     const authz = c.req.header("authorization");
     if (!authz?.startsWith("Kiosk ")) return signedIn(c, next);
     const token = authz.slice(6).trim();
-    const { db, now } = c.var.services;
+    const { db, now } = c.get("services");
     const nowMs = now().getTime();
     let claims = verified.get(token);
     if (!claims || claims.expiresMs <= nowMs) {

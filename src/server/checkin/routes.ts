@@ -30,7 +30,7 @@ export function registerCheckinRoutes(app: App): void {
       summary: "The server's clock (kiosks compare it with theirs)",
       responses: { 200: json(z.object({ now: z.string() }), "Now") },
     }),
-    (c) => c.json({ now: c.var.services.now().toISOString() }, 200),
+    (c) => c.json({ now: c.get("services").now().toISOString() }, 200),
   );
 
   app.openapi(
@@ -51,10 +51,10 @@ export function registerCheckinRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       batcher ??= new CheckinBatcher(db, now);
       const eventId = c.req.valid("param").id;
-      const { orgId, userId } = c.var.caller;
+      const { orgId, userId } = c.get("caller");
       // Ticket codes are judged in the batch, after its look-up: a code the server issued is known by its digest,
       // any other by its signature.
       const requests = c.req.valid("json").scans.map((scan) => ({ eventId, scan, userId }));
@@ -81,8 +81,8 @@ export function registerCheckinRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
-      const { orgId, userId } = c.var.caller;
+      const { db, now } = c.get("services");
+      const { orgId, userId } = c.get("caller");
       return c.json(await issueKioskToken(db, orgId, userId, c.req.valid("param").id, now()), 201);
     },
   );
@@ -98,8 +98,8 @@ export function registerCheckinRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
-      return c.json(await kioskBundle(db, c.var.caller.orgId, c.req.valid("param").id, now()), 200);
+      const { db, now } = c.get("services");
+      return c.json(await kioskBundle(db, c.get("caller").orgId, c.req.valid("param").id, now()), 200);
     },
   );
 
@@ -124,9 +124,9 @@ export function registerCheckinRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { orgId } = c.var.caller;
+      const { orgId } = c.get("caller");
       const id = c.req.valid("param").id;
-      const keys = await c.var.services.db.withOrg(orgId, async (tx) => {
+      const keys = await c.get("services").db.withOrg(orgId, async (tx) => {
         await requireEvent(tx, orgId, id);
         return eventKeys(tx, orgId, id);
       });
@@ -148,8 +148,8 @@ export function registerCheckinRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
-      const { orgId } = c.var.caller;
+      const { db, now } = c.get("services");
+      const { orgId } = c.get("caller");
       const id = c.req.valid("param").id;
       const list = await db.withOrg(orgId, async (tx) => {
         await requireEvent(tx, orgId, id);

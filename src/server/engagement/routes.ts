@@ -89,7 +89,7 @@ const publicErrors = {
 };
 
 function attendeeArgs(c: Context<AppEnv>, p: { org: string; event: string }) {
-  return [c.var.services.db, p.org, p.event, c.req.header("x-ticket"), c.var.services.now()] as const;
+  return [c.get("services").db, p.org, p.event, c.req.header("x-ticket"), c.get("services").now()] as const;
 }
 
 export function registerEngagementRoutes(app: App): void {
@@ -105,7 +105,7 @@ export function registerEngagementRoutes(app: App): void {
       }),
     ),
     async (c) =>
-      c.json(await loadIndicators(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+      c.json(await loadIndicators(c.get("services").db, c.get("caller").orgId, c.req.valid("param").id), 200),
   );
 
   app.openapi(
@@ -131,7 +131,12 @@ export function registerEngagementRoutes(app: App): void {
     ),
     async (c) =>
       c.json(
-        await createPoll(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json")),
+        await createPoll(
+          c.get("services").db,
+          c.get("caller").orgId,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
         201,
       ),
   );
@@ -151,7 +156,10 @@ export function registerEngagementRoutes(app: App): void {
     async (c) => {
       const { id, pollId, action } = c.req.valid("param");
       const status = action === "open" ? "open" : "closed";
-      return c.json(await setPollStatus(c.var.services.db, c.var.caller.orgId, id, pollId, status), 200);
+      return c.json(
+        await setPollStatus(c.get("services").db, c.get("caller").orgId, id, pollId, status),
+        200,
+      );
     },
   );
 
@@ -172,9 +180,9 @@ export function registerEngagementRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { orgId } = c.var.caller;
+      const { orgId } = c.get("caller");
       const id = c.req.valid("param").id;
-      const result = await c.var.services.db.withOrg(orgId, async (tx) => {
+      const result = await c.get("services").db.withOrg(orgId, async (tx) => {
         await requireEvent(tx, orgId, id);
         return { polls: await pollsOf(tx, orgId, id), questions: await questionsOf(tx, orgId, id) };
       });
@@ -194,13 +202,15 @@ export function registerEngagementRoutes(app: App): void {
     ),
     async (c) => {
       const { id, questionId } = c.req.valid("param");
-      const { orgId } = c.var.caller;
-      const done = await c.var.services.db.withOrg(orgId, (tx) =>
-        rows<{ id: string }>(
-          tx,
-          sql`update questions set answered = true where org_id = ${orgId} and event_id = ${id} and id = ${questionId} returning id`,
-        ),
-      );
+      const { orgId } = c.get("caller");
+      const done = await c
+        .get("services")
+        .db.withOrg(orgId, (tx) =>
+          rows<{ id: string }>(
+            tx,
+            sql`update questions set answered = true where org_id = ${orgId} and event_id = ${id} and id = ${questionId} returning id`,
+          ),
+        );
       if (done.length === 0) throw new AppError("not_found", "no such question in this event");
       return c.body(null, 204);
     },
@@ -262,7 +272,7 @@ export function registerEngagementRoutes(app: App): void {
     async (c) => {
       const p = c.req.valid("param");
       const { optionIndex } = c.req.valid("json");
-      const now = c.var.services.now();
+      const now = c.get("services").now();
       const poll = await withAttendee(...attendeeArgs(c, p), (tx, a) =>
         answerPoll(tx, a, p.pollId, optionIndex, now),
       );
@@ -288,7 +298,7 @@ export function registerEngagementRoutes(app: App): void {
     }),
     async (c) => {
       const input = c.req.valid("json");
-      const now = c.var.services.now();
+      const now = c.get("services").now();
       const id = await withAttendee(...attendeeArgs(c, c.req.valid("param")), (tx, a) =>
         askQuestion(tx, a, input, now),
       );
@@ -306,7 +316,7 @@ export function registerEngagementRoutes(app: App): void {
     }),
     async (c) => {
       const p = c.req.valid("param");
-      const now = c.var.services.now();
+      const now = c.get("services").now();
       await withAttendee(...attendeeArgs(c, p), (tx, a) => voteQuestion(tx, a, p.questionId, now));
       return c.body(null, 204);
     },
@@ -335,7 +345,7 @@ export function registerEngagementRoutes(app: App): void {
     }),
     async (c) => {
       const input = c.req.valid("json");
-      const now = c.var.services.now();
+      const now = c.get("services").now();
       const result = await withAttendee(...attendeeArgs(c, c.req.valid("param")), (tx, a) =>
         giveFeedback(tx, a, input, now),
       );

@@ -82,7 +82,7 @@ export function registerEventRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const result = await listEvents(c.var.services.db, c.var.caller.orgId, c.req.valid("query"));
+      const result = await listEvents(c.get("services").db, c.get("caller").orgId, c.req.valid("query"));
       return c.json(result, 200);
     },
   );
@@ -99,8 +99,8 @@ export function registerEventRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { orgId, userId } = c.var.caller;
-      const { db, now } = c.var.services;
+      const { orgId, userId } = c.get("caller");
+      const { db, now } = c.get("services");
       return c.json(await createEvent(db, orgId, userId, c.req.valid("json"), now()), 201);
     },
   );
@@ -115,7 +115,8 @@ export function registerEventRoutes(app: App): void {
         responses: { 200: json(eventDetailSchema, "Event"), ...errorResponses },
       }),
     ),
-    async (c) => c.json(await getEvent(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+    async (c) =>
+      c.json(await getEvent(c.get("services").db, c.get("caller").orgId, c.req.valid("param").id), 200),
   );
 
   app.openapi(
@@ -129,9 +130,9 @@ export function registerEventRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
-        await updateEvent(db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json"), now()),
+        await updateEvent(db, c.get("caller").orgId, c.req.valid("param").id, c.req.valid("json"), now()),
         200,
       );
     },
@@ -150,8 +151,8 @@ export function registerEventRoutes(app: App): void {
     async (c) =>
       c.json(
         await createSession(
-          c.var.services.db,
-          c.var.caller.orgId,
+          c.get("services").db,
+          c.get("caller").orgId,
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
@@ -172,7 +173,7 @@ export function registerEventRoutes(app: App): void {
     async (c) => {
       const { id, sessionId } = c.req.valid("param");
       return c.json(
-        await updateSession(c.var.services.db, c.var.caller.orgId, id, sessionId, c.req.valid("json")),
+        await updateSession(c.get("services").db, c.get("caller").orgId, id, sessionId, c.req.valid("json")),
         200,
       );
     },
@@ -190,7 +191,7 @@ export function registerEventRoutes(app: App): void {
     ),
     async (c) => {
       const { id, sessionId } = c.req.valid("param");
-      await deleteSession(c.var.services.db, c.var.caller.orgId, id, sessionId);
+      await deleteSession(c.get("services").db, c.get("caller").orgId, id, sessionId);
       return c.body(null, 204);
     },
   );
@@ -207,7 +208,12 @@ export function registerEventRoutes(app: App): void {
     ),
     async (c) =>
       c.json(
-        await addCost(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json")),
+        await addCost(
+          c.get("services").db,
+          c.get("caller").orgId,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
         201,
       ),
   );
@@ -225,7 +231,7 @@ export function registerEventRoutes(app: App): void {
     async (c) => {
       const { id, costId } = c.req.valid("param");
       return c.json(
-        await updateCost(c.var.services.db, c.var.caller.orgId, id, costId, c.req.valid("json")),
+        await updateCost(c.get("services").db, c.get("caller").orgId, id, costId, c.req.valid("json")),
         200,
       );
     },
@@ -243,7 +249,7 @@ export function registerEventRoutes(app: App): void {
     ),
     async (c) => {
       const { id, costId } = c.req.valid("param");
-      await deleteCost(c.var.services.db, c.var.caller.orgId, id, costId);
+      await deleteCost(c.get("services").db, c.get("caller").orgId, id, costId);
       return c.body(null, 204);
     },
   );

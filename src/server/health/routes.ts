@@ -24,7 +24,7 @@ export function registerHealthRoutes(app: App): void {
       },
     }),
     async (c) => {
-      const { db, migrationVersion } = c.var.services;
+      const { db, migrationVersion } = c.get("services");
       const ok = await db
         .asApp((tx) => tx.execute(sql`select 1`))
         .then(() => true)

@@ -33,8 +33,8 @@ export function registerImpactRoutes(app: App): void {
     ),
     async (c) => {
       const q = c.req.valid("query");
-      const { db, now } = c.var.services;
-      const result = await attributionFromDatabase(db, c.var.caller.orgId, {
+      const { db, now } = c.get("services");
+      const result = await attributionFromDatabase(db, c.get("caller").orgId, {
         models: q.model,
         by: q.by,
         scope: q.scope,
@@ -60,8 +60,8 @@ export function registerImpactRoutes(app: App): void {
     ),
     async (c) => {
       const q = c.req.valid("query");
-      const { db, now } = c.var.services;
-      const result = await eventImpact(db, c.var.caller.orgId, c.req.valid("param").id, {
+      const { db, now } = c.get("services");
+      const result = await eventImpact(db, c.get("caller").orgId, c.req.valid("param").id, {
         now: now(),
         horizon: horizonOf(q.horizon),
         model: q.model,
@@ -85,8 +85,8 @@ export function registerImpactRoutes(app: App): void {
     ),
     async (c) => {
       const q = c.req.valid("query");
-      const { db, now } = c.var.services;
-      const result = await portfolio(db, c.var.caller.orgId, {
+      const { db, now } = c.get("services");
+      const result = await portfolio(db, c.get("caller").orgId, {
         now: now(),
         horizon: horizonOf(q.horizon),
         model: q.model,

@@ -177,12 +177,12 @@ export function registerLeadRoutes(app: App): void {
     ),
     async (c) => {
       const body = c.req.valid("json");
-      const { db } = c.var.services;
-      const now = body.at ? new Date(body.at) : c.var.services.now();
+      const { db } = c.get("services");
+      const now = body.at ? new Date(body.at) : c.get("services").now();
       let timeZone = body.timeZone ?? "UTC";
       if (body.eventId) {
-        const event = await db.withOrg(c.var.caller.orgId, (tx) =>
-          requireEvent(tx, c.var.caller.orgId, body.eventId!),
+        const event = await db.withOrg(c.get("caller").orgId, (tx) =>
+          requireEvent(tx, c.get("caller").orgId, body.eventId!),
         );
         timeZone = event.timeZone;
       }
@@ -194,7 +194,7 @@ export function registerLeadRoutes(app: App): void {
       const result = await extractFields(
         body.note,
         { now, timeZone },
-        leadSettings(c.var.services.config).llm,
+        leadSettings(c.get("services").config).llm,
       );
       return c.json(result, 200);
     },
@@ -216,14 +216,14 @@ export function registerLeadRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const settings = leadSettings(c.var.services.config);
+      const settings = leadSettings(c.get("services").config);
       const result = await captureLead(
-        c.var.services.db,
-        c.var.caller,
+        c.get("services").db,
+        c.get("caller"),
         c.req.valid("param").id,
         c.req.valid("json"),
         {
-          now: c.var.services.now(),
+          now: c.get("services").now(),
           llm: settings.llm,
           slaHours: settings.slaHours,
           priority: settings.priority,
@@ -253,13 +253,13 @@ export function registerLeadRoutes(app: App): void {
     ),
     async (c) => {
       const q = c.req.valid("query");
-      const ownerUserId = q.owner === "me" ? c.var.caller.userId : q.owner;
+      const ownerUserId = q.owner === "me" ? c.get("caller").userId : q.owner;
       const list = await listLeads(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         c.req.valid("param").id,
         { ownerUserId, tier: q.tier },
-        c.var.services.now(),
+        c.get("services").now(),
       );
       return c.json({ leads: list }, 200);
     },
@@ -294,8 +294,8 @@ export function registerLeadRoutes(app: App): void {
     ),
     async (c) => {
       const people = await searchPeople(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         c.req.valid("param").id,
         c.req.valid("query").q,
       );
@@ -318,10 +318,10 @@ export function registerLeadRoutes(app: App): void {
     ),
     async (c) => {
       const { caller } = c.var;
-      const now = c.var.services.now();
-      const digests = await c.var.services.db.withOrg(caller.orgId, (tx) =>
-        loadOverdueDigests(tx, caller.orgId, now),
-      );
+      const now = c.get("services").now();
+      const digests = await c
+        .get("services")
+        .db.withOrg(caller.orgId, (tx) => loadOverdueDigests(tx, caller.orgId, now));
       const mine = c.req.valid("query").owner === "me";
       return c.json(
         {
@@ -357,10 +357,10 @@ export function registerLeadRoutes(app: App): void {
     ),
     async (c) => {
       const lead = await getLead(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         c.req.valid("param").id,
-        c.var.services.now(),
+        c.get("services").now(),
       );
       return c.json(lead, 200);
     },
@@ -386,10 +386,10 @@ export function registerLeadRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const draft = await draftLeadFollowUp(c.var.services.db, c.var.caller, c.req.valid("param").id, {
+      const draft = await draftLeadFollowUp(c.get("services").db, c.get("caller"), c.req.valid("param").id, {
         useLlm: c.req.valid("json").useLlm,
-        llm: leadSettings(c.var.services.config).llm,
-        now: c.var.services.now(),
+        llm: leadSettings(c.get("services").config).llm,
+        now: c.get("services").now(),
       });
       return c.json(draft, 201);
     },
@@ -408,11 +408,11 @@ export function registerLeadRoutes(app: App): void {
     ),
     async (c) => {
       const row = await recordFollowUp(
-        c.var.services.db,
-        c.var.caller,
+        c.get("services").db,
+        c.get("caller"),
         c.req.valid("param").id,
         c.req.valid("json"),
-        c.var.services.now(),
+        c.get("services").now(),
       );
       return c.json(row, 201);
     },
@@ -433,11 +433,11 @@ export function registerLeadRoutes(app: App): void {
     ),
     async (c) => {
       const result = await recordOutcome(
-        c.var.services.db,
-        c.var.caller,
+        c.get("services").db,
+        c.get("caller"),
         c.req.valid("param").id,
         c.req.valid("json"),
-        c.var.services.now(),
+        c.get("services").now(),
       );
       return c.json(result, 200);
     },
@@ -465,10 +465,10 @@ export function registerLeadRoutes(app: App): void {
     async (c) => {
       const q = c.req.valid("query");
       const funnel = await leadFunnel(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         c.req.valid("param").id,
-        c.var.services.now(),
+        c.get("services").now(),
         { horizonDays: q.horizonDays, seed: q.seed },
       );
       return c.json(funnel, 200);

@@ -79,8 +79,8 @@ export function registerAdoptionRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
-      const report = await adoptionReport(db, c.var.caller.orgId, c.req.valid("param").id, now(), {
+      const { db, now } = c.get("services");
+      const report = await adoptionReport(db, c.get("caller").orgId, c.req.valid("param").id, now(), {
         windowDays: c.req.valid("query").windowDays,
       });
       return c.json(report, 200);
@@ -101,9 +101,11 @@ export function registerAdoptionRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
-        await adoptionSummary(db, c.var.caller.orgId, now(), { windowDays: c.req.valid("query").windowDays }),
+        await adoptionSummary(db, c.get("caller").orgId, now(), {
+          windowDays: c.req.valid("query").windowDays,
+        }),
         200,
       );
     },
@@ -134,7 +136,7 @@ export function registerAdoptionRoutes(app: App): void {
       async (c) => {
         const { mode, fileName } = c.req.valid("query");
         const text = await c.req.text();
-        const result = await run(c.var.services.db, c.var.caller.orgId, text, { fileName, mode });
+        const result = await run(c.get("services").db, c.get("caller").orgId, text, { fileName, mode });
         return c.json(result, 200);
       },
     );
@@ -151,6 +153,9 @@ export function registerAdoptionRoutes(app: App): void {
       }),
     ),
     async (c) =>
-      c.json(await ingestUsageEvents(c.var.services.db, c.var.caller.orgId, c.req.valid("json").events), 200),
+      c.json(
+        await ingestUsageEvents(c.get("services").db, c.get("caller").orgId, c.req.valid("json").events),
+        200,
+      ),
   );
 }

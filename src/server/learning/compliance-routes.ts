@@ -40,7 +40,7 @@ export function registerComplianceRoutes(app: App): void {
       }),
     ),
     async (c) =>
-      c.json(await listCredits(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+      c.json(await listCredits(c.get("services").db, c.get("caller").orgId, c.req.valid("param").id), 200),
   );
 
   app.openapi(
@@ -54,8 +54,8 @@ export function registerComplianceRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
-      return c.json(await issueCredits(db, c.var.caller.orgId, c.req.valid("param").id, now()), 200);
+      const { db, now } = c.get("services");
+      return c.json(await issueCredits(db, c.get("caller").orgId, c.req.valid("param").id, now()), 200);
     },
   );
 
@@ -72,8 +72,8 @@ export function registerComplianceRoutes(app: App): void {
     async (c) => {
       const { id, creditId } = c.req.valid("param");
       const { pdf: bytes, certificateNo } = await certificateById(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         id,
         creditId,
       );
@@ -95,9 +95,15 @@ export function registerComplianceRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
-        await saveAccreditation(db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json"), now()),
+        await saveAccreditation(
+          db,
+          c.get("caller").orgId,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+          now(),
+        ),
         200,
       );
     },
@@ -114,9 +120,15 @@ export function registerComplianceRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
-        await saveLearnerProfile(db, c.var.caller.orgId, c.req.valid("param").id, c.req.valid("json"), now()),
+        await saveLearnerProfile(
+          db,
+          c.get("caller").orgId,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+          now(),
+        ),
         200,
       );
     },
@@ -134,8 +146,8 @@ export function registerComplianceRoutes(app: App): void {
     ),
     async (c) => {
       const text = await accmeActivityFile(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         { eventId: c.req.valid("param").id },
         c.req.valid("query").header === "true",
       );
@@ -156,8 +168,8 @@ export function registerComplianceRoutes(app: App): void {
     async (c) => {
       const { year, header } = c.req.valid("query");
       const text = await accmeActivityFile(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         { year },
         header === "true",
       );
@@ -177,8 +189,8 @@ export function registerComplianceRoutes(app: App): void {
     ),
     async (c) => {
       const text = await accmeLearnerFile(
-        c.var.services.db,
-        c.var.caller.orgId,
+        c.get("services").db,
+        c.get("caller").orgId,
         c.req.valid("param").id,
         c.req.valid("query").header === "true",
       );

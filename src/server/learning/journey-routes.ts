@@ -51,7 +51,8 @@ export function registerJourneyRoutes(app: App): void {
         responses: { 201: json(anyObject, "Created"), ...errorResponses },
       }),
     ),
-    async (c) => c.json(await createJourney(c.var.services.db, c.var.caller.orgId, c.req.valid("json")), 201),
+    async (c) =>
+      c.json(await createJourney(c.get("services").db, c.get("caller").orgId, c.req.valid("json")), 201),
   );
 
   app.openapi(
@@ -63,7 +64,7 @@ export function registerJourneyRoutes(app: App): void {
         responses: { 200: json(z.object({ journeys: z.array(anyObject) }), "Journeys"), ...errorResponses },
       }),
     ),
-    async (c) => c.json({ journeys: await listJourneys(c.var.services.db, c.var.caller.orgId) }, 200),
+    async (c) => c.json({ journeys: await listJourneys(c.get("services").db, c.get("caller").orgId) }, 200),
   );
 
   app.openapi(
@@ -76,7 +77,7 @@ export function registerJourneyRoutes(app: App): void {
       }),
     ),
     async (c) =>
-      c.json(await masteryByRole(c.var.services.db, c.var.caller.orgId, c.var.services.now()), 200),
+      c.json(await masteryByRole(c.get("services").db, c.get("caller").orgId, c.get("services").now()), 200),
   );
 
   app.openapi(
@@ -98,11 +99,11 @@ export function registerJourneyRoutes(app: App): void {
     ),
     async (c) => {
       const { personIds, enrolledAt } = c.req.valid("json");
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
         await enroll(
           db,
-          c.var.caller.orgId,
+          c.get("caller").orgId,
           c.req.valid("param").id,
           personIds,
           enrolledAt ? new Date(enrolledAt) : now(),
@@ -127,9 +128,17 @@ export function registerJourneyRoutes(app: App): void {
     ),
     async (c) => {
       const { id, personId, stepId } = c.req.valid("param");
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
-        await recordCoaching(db, c.var.caller.orgId, id, personId, stepId, c.req.valid("json").note, now()),
+        await recordCoaching(
+          db,
+          c.get("caller").orgId,
+          id,
+          personId,
+          stepId,
+          c.req.valid("json").note,
+          now(),
+        ),
         200,
       );
     },
@@ -148,10 +157,10 @@ export function registerJourneyRoutes(app: App): void {
     async (c) =>
       c.json(
         await journeyProgress(
-          c.var.services.db,
-          c.var.caller.orgId,
+          c.get("services").db,
+          c.get("caller").orgId,
           c.req.valid("param").id,
-          c.var.services.now(),
+          c.get("services").now(),
         ),
         200,
       ),

@@ -41,7 +41,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "The check"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(await openAttempt(db, c.req.valid("param").token, now()), 200);
     },
   );
@@ -55,7 +55,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "Saved"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(await saveAnswers(db, c.req.valid("param").token, c.req.valid("json"), now()), 200);
     },
   );
@@ -69,7 +69,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "Submitted"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now, config } = c.var.services;
+      const { db, now, config } = c.get("services");
       return c.json(
         await submitAttempt(db, c.req.valid("param").token, now(), config.THROUGHLINE_PUBLIC_URL),
         200,
@@ -86,7 +86,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "Due drills"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(await openDrill(db, c.req.valid("param").token, now()), 200);
     },
   );
@@ -100,7 +100,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "Rescheduled"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(await answerDrill(db, c.req.valid("param").token, c.req.valid("json"), now()), 200);
     },
   );
@@ -113,7 +113,7 @@ export function registerPublicLearningRoutes(app: App): void {
       request: { params: tokenParams },
       responses: { 200: json(anyObject, "Commitments"), ...errorResponses },
     }),
-    async (c) => c.json(await openCommitments(c.var.services.db, c.req.valid("param").token), 200),
+    async (c) => c.json(await openCommitments(c.get("services").db, c.req.valid("param").token), 200),
   );
 
   app.openapi(
@@ -125,7 +125,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "Saved"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
         await makeCommitments(db, c.req.valid("param").token, c.req.valid("json").statements, now()),
         200,
@@ -141,7 +141,7 @@ export function registerPublicLearningRoutes(app: App): void {
       request: { params: tokenParams },
       responses: { 200: json(anyObject, "Commitments"), ...errorResponses },
     }),
-    async (c) => c.json(await openFollowUp(c.var.services.db, c.req.valid("param").token), 200),
+    async (c) => c.json(await openFollowUp(c.get("services").db, c.req.valid("param").token), 200),
   );
 
   app.openapi(
@@ -156,7 +156,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "Saved"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       const { token, commitmentId } = c.req.valid("param");
       return c.json(await answerFollowUp(db, token, { commitmentId, ...c.req.valid("json") }, now()), 200);
     },
@@ -170,7 +170,7 @@ export function registerPublicLearningRoutes(app: App): void {
       request: { params: tokenParams },
       responses: { 200: json(anyObject, "Credit"), ...errorResponses },
     }),
-    async (c) => c.json(await openCredit(c.var.services.db, c.req.valid("param").token), 200),
+    async (c) => c.json(await openCredit(c.get("services").db, c.req.valid("param").token), 200),
   );
 
   app.openapi(
@@ -182,7 +182,7 @@ export function registerPublicLearningRoutes(app: App): void {
       responses: { 200: json(anyObject, "Claimed"), ...errorResponses },
     }),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(await claimCredit(db, c.req.valid("param").token, c.req.valid("json").hours, now()), 200);
     },
   );
@@ -199,7 +199,10 @@ export function registerPublicLearningRoutes(app: App): void {
       },
     }),
     async (c) => {
-      const { pdf, certificateNo } = await certificateByLink(c.var.services.db, c.req.valid("param").token);
+      const { pdf, certificateNo } = await certificateByLink(
+        c.get("services").db,
+        c.req.valid("param").token,
+      );
       return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
         "Content-Type": "application/pdf",
         "Content-Disposition": `attachment; filename="certificate-${certificateNo}.pdf"`,

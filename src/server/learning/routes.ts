@@ -43,10 +43,10 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       const body = c.req.valid("json");
       return c.json(
-        await createAssessment(db, c.var.caller.orgId, c.req.valid("param").id, body, now()),
+        await createAssessment(db, c.get("caller").orgId, c.req.valid("param").id, body, now()),
         201,
       );
     },
@@ -68,7 +68,11 @@ export function registerLearningRoutes(app: App): void {
     async (c) =>
       c.json(
         {
-          assessments: await listAssessments(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id),
+          assessments: await listAssessments(
+            c.get("services").db,
+            c.get("caller").orgId,
+            c.req.valid("param").id,
+          ),
         },
         200,
       ),
@@ -85,10 +89,10 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, config } = c.var.services;
+      const { db, config } = c.get("services");
       const result = await issueLinks(
         db,
-        c.var.caller.orgId,
+        c.get("caller").orgId,
         c.req.valid("param").id,
         c.req.valid("json"),
         config.THROUGHLINE_PUBLIC_URL,
@@ -109,8 +113,8 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
-      return c.json(await getLearningReport(db, c.var.caller.orgId, c.req.valid("param").id, now()), 200);
+      const { db, now } = c.get("services");
+      return c.json(await getLearningReport(db, c.get("caller").orgId, c.req.valid("param").id, now()), 200);
     },
   );
 
@@ -126,12 +130,12 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, config } = c.var.services;
+      const { db, config } = c.get("services");
       const { personIds, kind } = c.req.valid("json");
       return c.json(
         await commitmentLinks(
           db,
-          c.var.caller.orgId,
+          c.get("caller").orgId,
           c.req.valid("param").id,
           personIds,
           kind,
@@ -153,7 +157,10 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) =>
-      c.json(await listCommitments(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+      c.json(
+        await listCommitments(c.get("services").db, c.get("caller").orgId, c.req.valid("param").id),
+        200,
+      ),
   );
 
   app.openapi(
@@ -168,8 +175,8 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
-      return c.json(await learningSummary(db, c.var.caller.orgId, c.req.valid("query").type, now()), 200);
+      const { db, now } = c.get("services");
+      return c.json(await learningSummary(db, c.get("caller").orgId, c.req.valid("query").type, now()), 200);
     },
   );
 
@@ -188,7 +195,10 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) =>
-      c.json(await getLearningSettings(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id), 200),
+      c.json(
+        await getLearningSettings(c.get("services").db, c.get("caller").orgId, c.req.valid("param").id),
+        200,
+      ),
   );
 
   app.openapi(
@@ -203,11 +213,11 @@ export function registerLearningRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
         await saveLearningSettings(
           db,
-          c.var.caller.orgId,
+          c.get("caller").orgId,
           c.req.valid("param").id,
           c.req.valid("json"),
           now(),

@@ -47,12 +47,12 @@ export function registerImportRoutes(app: App): void {
     async (c) => {
       const { id, source } = c.req.valid("param");
       const { fileName, csv } = c.req.valid("json");
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       const file = { name: fileName, text: csv };
       const result =
         source === "zoom"
-          ? await importZoomReport(db, c.var.caller.orgId, id, file, now())
-          : await importEventbriteExport(db, c.var.caller.orgId, id, file, now());
+          ? await importZoomReport(db, c.get("caller").orgId, id, file, now())
+          : await importEventbriteExport(db, c.get("caller").orgId, id, file, now());
       return c.json(result, 200);
     },
   );

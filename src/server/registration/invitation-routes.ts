@@ -58,9 +58,9 @@ export function registerInvitationRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      const { orgId, userId } = c.var.caller;
+      const { orgId, userId } = c.get("caller");
       return c.json(
-        await nominate(c.var.services.db, orgId, userId, c.req.valid("param").id, c.req.valid("json")),
+        await nominate(c.get("services").db, orgId, userId, c.req.valid("param").id, c.req.valid("json")),
         201,
       );
     },
@@ -82,7 +82,11 @@ export function registerInvitationRoutes(app: App): void {
     async (c) =>
       c.json(
         {
-          invitations: await listInvitations(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id),
+          invitations: await listInvitations(
+            c.get("services").db,
+            c.get("caller").orgId,
+            c.req.valid("param").id,
+          ),
         },
         200,
       ),
@@ -114,13 +118,13 @@ export function registerInvitationRoutes(app: App): void {
       const { decision, reason } = c.req.valid("json");
       return c.json(
         await decide(
-          c.var.services.db,
-          c.var.caller,
+          c.get("services").db,
+          c.get("caller"),
           id,
           invitationId,
           decision,
           reason,
-          c.var.services.now(),
+          c.get("services").now(),
         ),
         200,
       );
@@ -140,11 +144,11 @@ export function registerInvitationRoutes(app: App): void {
     async (c) =>
       c.json(
         await sendInvitations(
-          c.var.services.db,
-          c.var.caller.orgId,
+          c.get("services").db,
+          c.get("caller").orgId,
           c.req.valid("param").id,
           publicBaseUrl(c),
-          c.var.services.now(),
+          c.get("services").now(),
         ),
         200,
       ),
@@ -169,7 +173,7 @@ export function registerInvitationRoutes(app: App): void {
     }),
     async (c) => {
       const { org, token } = c.req.valid("param");
-      return c.json(await rsvpView(c.var.services.db, org, token, c.var.services.now()), 200);
+      return c.json(await rsvpView(c.get("services").db, org, token, c.get("services").now()), 200);
     },
   );
 
@@ -189,7 +193,7 @@ export function registerInvitationRoutes(app: App): void {
     }),
     async (c) => {
       const { org, token } = c.req.valid("param");
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
         await respond(db, org, token, c.req.valid("json").response, publicBaseUrl(c), now()),
         200,

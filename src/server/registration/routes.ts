@@ -122,7 +122,7 @@ export function registerRegistrationRoutes(app: App): void {
     }),
     async (c) => {
       const { org, event } = c.req.valid("param");
-      return c.json(await getPublicEvent(c.var.services.db, org, event, c.var.services.now()), 200);
+      return c.json(await getPublicEvent(c.get("services").db, org, event, c.get("services").now()), 200);
     },
   );
 
@@ -141,17 +141,17 @@ export function registerRegistrationRoutes(app: App): void {
     async (c) => {
       const { org, event } = c.req.valid("param");
       const input = c.req.valid("json");
-      const nowMs = c.var.services.now().getTime();
+      const nowMs = c.get("services").now().getTime();
       if (!perClient.take(clientKey(c), nowMs) || !perEmail.take(input.email.toLowerCase(), nowMs)) {
         throw new AppError("rate_limited", "too many registrations from here; wait a minute and try again");
       }
       const result = await registerForEvent(
-        c.var.services.db,
+        c.get("services").db,
         org,
         event,
         input,
         publicBaseUrl(c),
-        c.var.services.now(),
+        c.get("services").now(),
       );
       return c.json(result, result.updated ? 200 : 201);
     },
@@ -170,17 +170,17 @@ export function registerRegistrationRoutes(app: App): void {
     }),
     async (c) => {
       const { org, event } = c.req.valid("param");
-      const nowMs = c.var.services.now().getTime();
+      const nowMs = c.get("services").now().getTime();
       if (!perClient.take(clientKey(c), nowMs)) {
         throw new AppError("rate_limited", "too many attempts from here; wait a minute and try again");
       }
       await cancelWithTicket(
-        c.var.services.db,
+        c.get("services").db,
         org,
         event,
         c.req.valid("json").ticket,
         publicBaseUrl(c),
-        c.var.services.now(),
+        c.get("services").now(),
       );
       return c.json({ cancelled: true as const }, 200);
     },
@@ -212,8 +212,8 @@ export function registerRegistrationRoutes(app: App): void {
     async (c) =>
       c.json(
         await listRegistrations(
-          c.var.services.db,
-          c.var.caller.orgId,
+          c.get("services").db,
+          c.get("caller").orgId,
           c.req.valid("param").id,
           c.req.valid("query"),
         ),
@@ -233,9 +233,9 @@ export function registerRegistrationRoutes(app: App): void {
     ),
     async (c) => {
       const { id, registrationId } = c.req.valid("param");
-      const { db, now } = c.var.services;
+      const { db, now } = c.get("services");
       return c.json(
-        await cancelRegistration(db, c.var.caller.orgId, id, registrationId, publicBaseUrl(c), now()),
+        await cancelRegistration(db, c.get("caller").orgId, id, registrationId, publicBaseUrl(c), now()),
         200,
       );
     },
@@ -256,7 +256,8 @@ export function registerRegistrationRoutes(app: App): void {
         },
       }),
     ),
-    async (c) => c.json(await listOutbox(c.var.services.db, c.var.caller.orgId, c.req.valid("query")), 200),
+    async (c) =>
+      c.json(await listOutbox(c.get("services").db, c.get("caller").orgId, c.req.valid("query")), 200),
   );
 
   app.openapi(
@@ -272,7 +273,7 @@ export function registerRegistrationRoutes(app: App): void {
     ),
     async (c) =>
       c.json(
-        await listOutbox(c.var.services.db, c.var.caller.orgId, {
+        await listOutbox(c.get("services").db, c.get("caller").orgId, {
           ...c.req.valid("query"),
           eventId: c.req.valid("param").id,
         }),
@@ -291,7 +292,12 @@ export function registerRegistrationRoutes(app: App): void {
       }),
     ),
     async (c) => {
-      await retryEmail(c.var.services.db, c.var.caller.orgId, c.req.valid("param").id, c.var.services.now());
+      await retryEmail(
+        c.get("services").db,
+        c.get("caller").orgId,
+        c.req.valid("param").id,
+        c.get("services").now(),
+      );
       return c.body(null, 204);
     },
   );
