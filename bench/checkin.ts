@@ -20,7 +20,8 @@
  * Targets: ≥ 1,500 check-ins/s with p99 < 50 ms embedded, ≥ 3,000/s on PostgreSQL. `--cpu-prof <dir>` writes a
  * V8 CPU profile of each server process there. `--runs N` repeats each database's run N times (a new server and
  * database each time) and ends with every run's rate, p99 and load generator CPU, their medians and how many runs met
- * the targets: on a shared machine one run's p99 says little.
+ * the targets: on a shared machine one run's p99 says little. SERVER_FLAGS (space-separated) adds Node flags to the
+ * server's, for experiments.
  */
 
 import { type ChildProcess, fork } from "node:child_process";
@@ -234,9 +235,9 @@ async function serveChild(target: string, attendees: number): Promise<void> {
 
 /**
  * What held up the server's event loop: a histogram of its delay, and the garbage collector's pauses. Each "cpu"
- * request reports the figures since the previous one.
+ * request reports the figures since the previous one. The histogram holds each interval between its samples, taken
+ * every LOOP_RESOLUTION_MS, so that much of each is no delay.
  */
-/** The event loop's sampling interval: the histogram holds each interval between samples, so this much is no delay. */
 const LOOP_RESOLUTION_MS = 5;
 const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 let gcPauses: number[] = [];
@@ -454,6 +455,7 @@ async function runOne(label: string, target: string, run = 1) {
     const cpu2 = await request<Cpu>(child, "cpu");
     const stored = await request<Stored>(child, "count");
     const rate = checkins.requests.total / seconds;
+    const loadgen = (load.user + load.system) / checkins.requests.total;
     const trivial = baseline.requests.average;
     // Every ticket was scanned once: the probe's, the warm-up's and the run's.
     const expected = all.length;
@@ -473,14 +475,13 @@ async function runOne(label: string, target: string, run = 1) {
         `ratio check-in/trivial ${(rate / trivial).toFixed(2)}`,
         `server CPU per check-in ${perRequest(cpu1, cpu2, checkins.requests.total)}`,
         `server CPU per trivial request ${perRequest(cpu0, cpu1, baseline.requests.total)}`,
-        `load generator CPU per check-in ${((load.user + load.system) / checkins.requests.total).toFixed(0)} µs (the same two cores)`,
+        `load generator CPU per check-in ${loadgen.toFixed(0)} µs (the same two cores)`,
         `server event loop delayed p99 ${cpu2.stalls.loopP99.toFixed(1)} ms, max ${cpu2.stalls.loopMax.toFixed(1)} ms; garbage collection ${cpu2.stalls.gcCount} pauses, ${cpu2.stalls.gcTotal.toFixed(0)} ms in all, longest ${cpu2.stalls.gcMax.toFixed(1)} ms`,
         `ticket signatures checked ${cpu2.signatures - cpu1.signatures} (codes without a recorded digest)`,
         `transactions ${cpu2.batches.transactions - cpu1.batches.transactions}, ${((cpu2.batches.scans - cpu1.batches.scans) / Math.max(1, cpu2.batches.transactions - cpu1.batches.transactions)).toFixed(1)} scans each on average (largest of the whole run ${cpu2.batches.largest})`,
         `stored ${stored.checkIns} check-ins of ${stored.tickets} distinct tickets (expected ${expected}), ${stored.touchpoints} check-in touchpoints, ${stored.withoutTouchpoint} check-ins without one: ${ok ? "exactly one per ticket" : "MISMATCH"}`,
       ].join("\n  "),
     );
-    const loadgen = (load.user + load.system) / checkins.requests.total;
     return { rate, p99: checkins.latency.p99, ratio: rate / trivial, loadgen, ok };
   } finally {
     child.send({ type: "stop" });

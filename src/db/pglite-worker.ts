@@ -7,6 +7,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { PGlite, type QueryOptions, type Transaction } from "@electric-sql/pglite";
+import { importOnce } from "../threads/import-once.ts";
 import type { Database } from "./client.ts";
 
 export interface OpenRequest {
@@ -62,22 +63,6 @@ let raw: Record<number, (value: string) => string> = {};
 let open: { tx: Transaction; finish: (commit: boolean) => void; settled: Promise<unknown> } | undefined;
 
 const ROLLBACK = Symbol("rollback");
-
-/**
- * The modules `call` has loaded, by URL. `import()` of a module already loaded still resolves its URL again through
- * the loader (0.8–1 ms under the TypeScript loader, on every check-in batch), so each is imported once.
- */
-const modules = new Map<string, Promise<Record<string, unknown>>>();
-function loaded(url: string): Promise<Record<string, unknown>> {
-  let mod = modules.get(url);
-  if (!mod) {
-    mod = import(url) as Promise<Record<string, unknown>>;
-    modules.set(url, mod);
-    // A module that failed to load is tried again by the next call.
-    mod.catch(() => modules.delete(url));
-  }
-  return mod;
-}
 
 function shape(error: unknown): ErrorShape {
   const e = error instanceof Error ? error : new Error(String(error));
@@ -166,7 +151,7 @@ async function handle(request: Request): Promise<unknown> {
       return undefined;
     }
     case "call": {
-      const mod = await loaded(request.module);
+      const mod = await importOnce(request.module);
       const fn = mod[request.name];
       if (typeof fn !== "function") throw new Error(`${request.module} exports no function ${request.name}`);
       if (!threadDb) {

@@ -46,8 +46,8 @@ interface OrgQueue {
  * database's thread (`Database.callInThread`), which runs one transaction at a time: a second batch waits there and
  * starts the moment the first commits, so the thread never idles while this one gathers the next; it is sent once
  * MIN_SCANS_FOR_ANOTHER_BATCH scans wait. On PostgreSQL another (up to four) starts while one is being written only
- * once MIN_SCANS_FOR_ANOTHER_BATCH scans wait, so that the server's work on one batch overlaps this process's work on the next without splitting the
- * scans into many small transactions; per-person locks keep the decisions for one person in order. (Starting
+ * once MIN_SCANS_FOR_ANOTHER_BATCH scans wait, so that the server's work on one batch overlaps this process's work on
+ * the next without splitting the scans into many small transactions; per-person locks keep the decisions for one person in order. (Starting
  * another batch whatever waited split 100 kiosks into batches of about 18 and cost PostgreSQL 170–210 µs of CPU
  * per check-in; with 16, batches of about 32 and 125–140 µs; with 64, nearly one batch at a time, 100 µs, but the
  * two sides took turns and the rate was no better.) If a batch fails, its requests are retried one by one so that one

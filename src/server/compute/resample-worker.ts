@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type ResampleStep, runBlocks } from "../../core/stats/resampling.ts";
+import { importOnce } from "../../threads/import-once.ts";
 
 /**
  * A worker of `resample-threads.ts`: takes blocks of a posted resampling job from the shared counter until none is
@@ -26,21 +27,8 @@ interface JobMessage {
 const port = parentPort;
 if (!port) throw new Error("resample-worker.ts runs as a worker thread");
 
-const modules = new Map<string, Promise<Record<string, unknown>>>();
-
-function kernelModule(module: string): Promise<Record<string, unknown>> {
-  let loading = modules.get(module);
-  if (!loading) {
-    loading = import(module) as Promise<Record<string, unknown>>;
-    modules.set(module, loading);
-    // A failed import is tried again with the next job rather than remembered.
-    loading.catch(() => modules.delete(module));
-  }
-  return loading;
-}
-
 async function kernel(module: string, name: string): Promise<(input: unknown) => ResampleStep> {
-  const found = (await kernelModule(module))[name];
+  const found = (await importOnce(module))[name];
   if (typeof found !== "function") throw new Error(`${module} exports no resample kernel ${name}`);
   return found as (input: unknown) => ResampleStep;
 }
@@ -55,7 +43,7 @@ interface TaskMessage {
 
 async function runTask(message: TaskMessage): Promise<void> {
   try {
-    const found = (await kernelModule(message.module))[message.name];
+    const found = (await importOnce(message.module))[message.name];
     if (typeof found !== "function") throw new Error(`${message.module} exports no function ${message.name}`);
     const result = await (found as (...args: unknown[]) => unknown)(...message.args);
     port!.postMessage({ task: message.task, result });
@@ -103,7 +91,5 @@ port.on("message", async (job: JobMessage | TaskMessage) => {
 
 // Load the kernels asked for before saying so: a first job would otherwise wait on compiling them.
 const preload = (workerData as { preload?: string[] } | null)?.preload ?? [];
-await Promise.all(
-  preload.map((module) => import(module).then((loaded) => modules.set(module, Promise.resolve(loaded)))),
-);
+await Promise.all(preload.map(importOnce));
 port.postMessage({ ready: true });
